@@ -132,7 +132,8 @@ static __attribute__((unused)) pid_t fx_fork(void)
     if (fx_sigfd >= 0) close(fx_sigfd);
     fx_sigfd = -1;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(111);
+    pid_t pp = getppid(); /* 0 for the PID 1 of a new pid namespace */
+    if (pp != parent && pp != 0) _exit(111);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         dup2(null, 0);
