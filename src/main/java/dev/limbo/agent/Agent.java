@@ -12,6 +12,7 @@ import dev.limbo.report.Reports;
 import dev.limbo.rules.Diagnoser;
 import dev.limbo.rules.Finding;
 import dev.limbo.rules.HungTaskRule;
+import dev.limbo.rules.ProcReadBlockedRule;
 import dev.limbo.rules.RuleOptions;
 import dev.limbo.rules.Severity;
 import dev.limbo.rules.Texts;
@@ -86,8 +87,26 @@ public final class Agent {
     /** What one round established; immutable, read by the HTTP endpoints. */
     public record State(int round, long epochMillis, long monotonicNanos, double scanSeconds, Report report,
             List<OpenFinding> findings, Map<String, Integer> tasksByState, int processes, int trackedTasks,
-            double hungAfterSeconds) {
+            double hungAfterSeconds, int quarantined) {
     }
+
+    /**
+     * A process whose /proc read timed out. Re-reading it every round would leave one more reader
+     * thread stuck in the kernel each time (the read blocks for as long as the lock is held, maybe
+     * days), so the process is left out of the passes while one probe thread repeats the read
+     * that blocked; when the probe's read returns, the process is sampled again. Its open findings
+     * stay open meanwhile. At most one probe per process, and at most {@link #MAX_QUARANTINE}.
+     */
+    private static final class Probe {
+        final String path;
+        volatile boolean done;
+
+        Probe(String path) {
+            this.path = path;
+        }
+    }
+
+    static final int MAX_QUARANTINE = 256;
 
     private static final class Tracked {
         final int tgid;
@@ -125,6 +144,7 @@ public final class Agent {
     private final Clock clock;
     private final Map<Integer, Tracked> tracked = new HashMap<>();
     private final Map<String, Open> open = new LinkedHashMap<>();
+    private final Map<Integer, Probe> quarantine = new ConcurrentHashMap<>();
     private Sample previous;
     private int round;
     private volatile State state;
@@ -186,9 +206,29 @@ public final class Agent {
         Observation obs;
         StuckAges ages;
         boolean live = source.isLive();
+        Set<Integer> excluded = Set.of();
         if (live) {
             ages = StuckAges.now(source.liveRoot());
-            Sample cur = new Sampler(source.liveRoot(), pool).full(round);
+            quarantine.values().removeIf(p -> p.done);
+            Sampler sampler = new Sampler(source.liveRoot(), pool);
+            Sample cur;
+            if (quarantine.isEmpty()) {
+                cur = sampler.full(round);
+            } else {
+                excluded = Set.copyOf(quarantine.keySet());
+                Set<Integer> only = new HashSet<>();
+                String[] names = source.liveRoot().list("");
+                for (String n : names == null ? new String[0] : names) {
+                    int pid = pidOf(n);
+                    if (pid > 0 && !excluded.contains(pid)) {
+                        only.add(pid);
+                    }
+                }
+                cur = sampler.sample(round, only, Set.of());
+            }
+            for (BlockedRead b : cur.blockedReads()) {
+                quarantine(b);
+            }
             obs = previous == null ? new Observation(List.of(cur)) : new Observation(List.of(previous, cur));
         } else {
             ages = StuckAges.none();
@@ -200,6 +240,7 @@ public final class Agent {
         for (BlockedRead b : cur.blockedReads()) {
             blockedPids.add(b.pid());
         }
+        blockedPids.addAll(quarantine.keySet());
         long now = clock.nanos();
 
         track(cur, ages, blockedPids, now);
@@ -208,9 +249,13 @@ public final class Agent {
         List<Finding> found = new Diagnoser(config.ruleOptions(), config.texts()).diagnose(obs, config.rules());
         Map<String, Open> current = new LinkedHashMap<>();
         for (Finding f : found) {
+            if (excluded.contains(f.pid())) {
+                continue; // not read this round: what the rules say of it comes from the previous sample
+            }
             List<Task> subjects = StuckAges.subjects(f, cur);
             long since = now;
-            boolean confirmed = subjects.isEmpty() || !live;
+            // A timed-out read is evidence on its own; anything else must be seen twice.
+            boolean confirmed = subjects.isEmpty() || !live || f.rule().equals(ProcReadBlockedRule.ID);
             for (Task s : subjects) {
                 Tracked tr = tracked.get(s.tid());
                 if (tr != null) {
@@ -278,7 +323,7 @@ public final class Agent {
         }
         double seconds = (clock.nanos() - t0) / 1e9;
         State s = new State(round, wall, now, seconds, report, List.copyOf(published), byState, cur.processes().size(),
-                tracked.size(), hungAfter);
+                tracked.size(), hungAfter, quarantine.size());
         if (live) {
             previous = cur;
         }
@@ -291,6 +336,49 @@ public final class Agent {
             events.accept(out);
         }
         return s;
+    }
+
+    private void quarantine(BlockedRead b) {
+        if (quarantine.containsKey(b.pid()) || quarantine.size() >= MAX_QUARANTINE) {
+            return;
+        }
+        String prefix = source.liveRoot().display("");
+        if (!b.path().startsWith(prefix)) {
+            return;
+        }
+        Probe probe = new Probe(b.path().substring(prefix.length()));
+        quarantine.put(b.pid(), probe);
+        Thread t = new Thread(() -> {
+            try {
+                source.liveRoot().read(probe.path, 4096);
+            } catch (RuntimeException e) {
+                // unreadable now: it does not block any more either
+            } finally {
+                probe.done = true;
+            }
+        }, "limbo-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public int quarantined() {
+        return quarantine.size();
+    }
+
+    private static int pidOf(String name) {
+        int n = name.length();
+        if (n == 0 || n > 10) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Per-task tracking of Z/D tasks: since when stuck (seeded from the scheduler clock), rounds seen. */
@@ -342,8 +430,11 @@ public final class Agent {
         return wall - (now - nanos) / 1_000_000L;
     }
 
-    /** Identity of a finding across rounds: rule, process and first thread. */
+    /** Identity of a finding across rounds: rule, process and first thread (blocked reads: per process). */
     static String key(Finding f) {
+        if (f.rule().equals(ProcReadBlockedRule.ID)) {
+            return f.rule() + "/" + f.pid();
+        }
         return f.rule() + "/" + f.pid() + "/" + (f.tids().isEmpty() ? "" : f.tids().get(0));
     }
 

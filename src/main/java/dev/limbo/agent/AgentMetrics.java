@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * <li>{@code limbo_proc_read_timeouts_total}: /proc reads abandoned after the read timeout;</li>
  * <li>{@code limbo_events_total{event}}; {@code limbo_tracked_tasks}: Z/D tasks with state held;
  * {@code limbo_reader_threads}: live /proc reader threads (between scans, readers stuck in a
- * blocked read); {@code limbo_hung_after_seconds};</li>
+ * blocked read); {@code limbo_quarantined_processes}; {@code limbo_hung_after_seconds};</li>
  * <li>{@code process_cpu_seconds_total}, {@code process_resident_memory_bytes}: the agent itself.</li>
  * </ul>
  */
@@ -113,6 +113,9 @@ public final class AgentMetrics {
                         cb.call(s.hungAfterSeconds());
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("limbo_quarantined_processes")
+                .help("Processes left out of the passes because a /proc read of theirs blocked; one probe re-reads each until it returns.")
+                .callback(cb -> cb.call(agent.quarantined())).register(registry);
         GaugeWithCallback.builder().name("limbo_reader_threads")
                 .help("Live /proc reader threads; between scans these are readers stuck in a blocked read.")
                 .callback(cb -> cb.call(readerThreads())).register(registry);
@@ -158,7 +161,7 @@ public final class AgentMetrics {
         int n = Thread.enumerate(all);
         int c = 0;
         for (int i = 0; i < n; i++) {
-            if (all[i] != null && "limbo-read".equals(all[i].getName())) {
+            if (all[i] != null && ("limbo-read".equals(all[i].getName()) || "limbo-probe".equals(all[i].getName()))) {
                 c++;
             }
         }

@@ -37,6 +37,7 @@ public final class Views {
         agent.put("intervalMs", intervalMs);
         agent.put("hungAfterSeconds", s.hungAfterSeconds());
         agent.put("trackedTasks", s.trackedTasks());
+        agent.put("quarantinedProcesses", s.quarantined());
         return root;
     }
 
