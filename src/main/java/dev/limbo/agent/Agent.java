@@ -147,6 +147,9 @@ public final class Agent {
     private final Map<Integer, Probe> quarantine = new ConcurrentHashMap<>();
     private Sample previous;
     private int round;
+    private SchedClock schedClock;
+    private long calibratedAt;
+    private static final long CALIBRATE_EVERY_NANOS = 60_000_000_000L;
     private volatile State state;
 
     private final AtomicLong scans = new AtomicLong();
@@ -201,6 +204,7 @@ public final class Agent {
     /** One sampling round; returns (and publishes) the new state. Called from one thread only. */
     public State round() {
         long t0 = clock.nanos();
+        long now0 = System.nanoTime();
         round++;
         ReadPool pool = new ReadPool(2, Math.max(1, config.readTimeoutMs()));
         Observation obs;
@@ -208,7 +212,11 @@ public final class Agent {
         boolean live = source.isLive();
         Set<Integer> excluded = Set.of();
         if (live) {
-            ages = StuckAges.now(source.liveRoot());
+            if (schedClock == null || now0 - calibratedAt > CALIBRATE_EVERY_NANOS) {
+                schedClock = SchedClock.calibrate(source.liveRoot());
+                calibratedAt = now0;
+            }
+            ages = StuckAges.with(source.liveRoot(), schedClock);
             quarantine.values().removeIf(p -> p.done);
             Sampler sampler = new Sampler(source.liveRoot(), pool);
             Sample cur;
@@ -393,7 +401,7 @@ public final class Agent {
             long start = t.stat() == null ? -1 : t.stat().startTimeTicks();
             Tracked tr = tracked.get(t.tid());
             if (tr == null || tr.state != t.state().letter() || tr.tgid != t.tgid() || tr.startTicks != start) {
-                double est = ages.sinceLastRan(t.tgid(), t.tid());
+                double est = ages.sinceLastRan(t);
                 if (est > 0) {
                     double sinceStart = StuckAges.sinceStart(t, cur.uptime());
                     if (sinceStart >= 0) {

@@ -17,11 +17,11 @@ import java.util.List;
  * combines what it can know:
  * <ul>
  * <li><b>since last ran</b> (live only): {@code se.exec_start} of {@code /proc/PID/task/TID/sched}
- * is the scheduler clock when the task last ran on a CPU; compared with the reading thread's own
- * {@code se.exec_start} (read just before) it says how long the task has been off the CPU. A
- * zombie last ran when it exited, a D task when it went to sleep, so this estimates the time
- * stuck. It is an estimate: the per-CPU task clocks leave out interrupt and steal time, and the
- * file needs a kernel with scheduler debug files (most distributions).</li>
+ * is the scheduler clock when the task last ran on a CPU. A zombie last ran when it exited, a D
+ * task when it went to sleep, so the time since then estimates the time stuck. The clock is the
+ * per-CPU task clock, which leaves out that CPU's interrupt and steal time, so it is compared
+ * with the same CPU's clock, measured per CPU ({@link SchedClock}). The file needs a kernel with
+ * scheduler debug files (most distributions).</li>
  * <li><b>observed</b>: the span of the samples, ending with the latest, in which the task stayed
  * in the same state (a D task also with unchanged context switches): a lower bound.</li>
  * <li><b>since start</b>: the task's age from its {@code stat} start time: an upper bound.</li>
@@ -31,11 +31,11 @@ import java.util.List;
  */
 public final class StuckAges {
     private final ProcRoot root;
-    private final double nowSchedMs;
+    private final SchedClock clock;
 
-    private StuckAges(ProcRoot root, double nowSchedMs) {
+    private StuckAges(ProcRoot root, SchedClock clock) {
         this.root = root;
-        this.nowSchedMs = nowSchedMs;
+        this.clock = clock;
     }
 
     /** Reads the scheduler clock now (live sources), or knows nothing (saved trees). */
@@ -47,23 +47,26 @@ public final class StuckAges {
         if (root == null || !root.isLive()) {
             return none();
         }
-        return new StuckAges(root, execStartMs(root.read("thread-self/sched").text()));
+        return new StuckAges(root, SchedClock.calibrate(root));
+    }
+
+    /** Like {@link #now(ProcRoot)} but reusing a calibration (the agent recalibrates now and then). */
+    static StuckAges with(ProcRoot root, SchedClock clock) {
+        return new StuckAges(root, clock);
     }
 
     public static StuckAges none() {
-        return new StuckAges(null, -1);
+        return new StuckAges(null, null);
     }
 
     /** Seconds since the task last ran on a CPU, or -1 when unknown. */
-    public double sinceLastRan(int tgid, int tid) {
-        if (root == null || nowSchedMs < 0) {
+    public double sinceLastRan(Task t) {
+        if (root == null || clock == null) {
             return -1;
         }
-        double t = execStartMs(root.read(tgid + "/task/" + tid + "/sched").text());
-        if (t < 0) {
-            return -1;
-        }
-        return Math.max(0, (nowSchedMs - t) / 1000.0);
+        double exec = execStartMs(root.read(t.tgid() + "/task/" + t.tid() + "/sched").text());
+        int cpu = SchedClock.processor(t.statRead() == null ? null : t.statRead().text());
+        return clock.secondsSince(exec, cpu);
     }
 
     /** {@code se.exec_start} in milliseconds from a sched file, or -1. */
@@ -145,7 +148,7 @@ public final class StuckAges {
 
     /** The check's age of one task: max(observed, since last ran), capped by since start. */
     public double age(Observation obs, Task t) {
-        double a = Math.max(observedSeconds(obs, t.tid()), sinceLastRan(t.tgid(), t.tid()));
+        double a = Math.max(observedSeconds(obs, t.tid()), sinceLastRan(t));
         if (root != null) {
             double start = sinceStart(t, obs.latest().uptime());
             if (start >= 0) {

@@ -63,6 +63,26 @@ class AgentLiveTest {
         }
     }
 
+    /** The scheduler-clock age of a zombie matches the time since it exited, on every CPU. */
+    @Test
+    void aZombiesAgeFromTheSchedulerClockIsAccurate() throws Exception {
+        ProcSource live = ProcSource.live();
+        for (int i = 0; i < 3; i++) {
+            try (AgentTestSupport.Zombie z = new AgentTestSupport.Zombie()) {
+                long made = System.nanoTime();
+                Thread.sleep(1500);
+                dev.limbo.model.Sample s = new dev.limbo.procfs.Sampler(live.liveRoot(), new dev.limbo.procfs.ReadPool(2, 500))
+                        .sample(0, java.util.Set.of(z.pid), java.util.Set.of());
+                StuckAges ages = StuckAges.now(live);
+                double real = (System.nanoTime() - made) / 1e9;
+                double est = ages.sinceLastRan(s.task(z.pid));
+                System.out.printf("[AgentLiveTest] zombie age: estimate %.3fs, at least %.3fs%n", est, real);
+                // It exited before the constructor returned, at most ~0.3 s before `made`.
+                assertThat(est).isBetween(real - 0.1, real + 0.5);
+            }
+        }
+    }
+
     @Test
     void keepsWorkingWhileTasksComeAndGo() throws Exception {
         Agent a = liveAgent();
