@@ -44,6 +44,10 @@ import java.util.function.Consumer;
  * longer produces it, except while reads of its process time out (then it is kept: absence of
  * evidence is not evidence of release).
  *
+ * <p>Cost: a full pass reads every task's {@code stat}; with {@code fullEveryMs} > 0, rounds between
+ * full passes re-read only the processes with a Z/D task (and their parents and tracers), so a
+ * new stuck task is noticed within {@code fullEveryMs}; task counts come from the last full pass.
+ *
  * <p>Memory is bounded: per-task state exists only for tasks currently in Z or D, per-finding
  * state only for open findings, and only the previous sample is kept.
  */
@@ -72,7 +76,12 @@ public final class Agent {
      *     host's hung_task_timeout_secs (120 s when that is 0 or unreadable)
      */
     public record Config(long intervalMs, long hungAfterMs, long minAgeMs, RuleFilter rules, RuleOptions ruleOptions,
-            Texts texts, long readTimeoutMs) {
+            Texts texts, long readTimeoutMs, long fullEveryMs) {
+        /** Every round a full pass. */
+        public Config(long intervalMs, long hungAfterMs, long minAgeMs, RuleFilter rules, RuleOptions ruleOptions,
+                Texts texts, long readTimeoutMs) {
+            this(intervalMs, hungAfterMs, minAgeMs, rules, ruleOptions, texts, readTimeoutMs, 0);
+        }
     }
 
     /** An event for the NDJSON log. {@code previous} only for severity changes. */
@@ -146,6 +155,8 @@ public final class Agent {
     private final Map<String, Open> open = new LinkedHashMap<>();
     private final Map<Integer, Probe> quarantine = new ConcurrentHashMap<>();
     private Sample previous;
+    private Sample lastFull;
+    private long lastFullNanos;
     private int round;
     private SchedClock schedClock;
     private long calibratedAt;
@@ -220,7 +231,20 @@ public final class Agent {
             quarantine.values().removeIf(p -> p.done);
             Sampler sampler = new Sampler(source.liveRoot(), pool);
             Sample cur;
-            if (quarantine.isEmpty()) {
+            boolean full = lastFull == null || config.fullEveryMs() <= 0
+                    || now0 - lastFullNanos >= (config.fullEveryMs() - config.intervalMs() / 2) * 1_000_000L;
+            if (!full) {
+                excluded = Set.copyOf(quarantine.keySet());
+                Set<Integer> only = new HashSet<>();
+                for (Tracked tr : tracked.values()) {
+                    only.add(tr.tgid);
+                }
+                for (Open o : open.values()) {
+                    only.add(o.finding.pid());
+                }
+                only.removeAll(excluded);
+                cur = sampler.sample(round, only, Set.of());
+            } else if (quarantine.isEmpty()) {
                 cur = sampler.full(round);
             } else {
                 excluded = Set.copyOf(quarantine.keySet());
@@ -236,6 +260,10 @@ public final class Agent {
             }
             for (BlockedRead b : cur.blockedReads()) {
                 quarantine(b);
+            }
+            if (full) {
+                lastFull = cur;
+                lastFullNanos = now0;
             }
             obs = previous == null ? new Observation(List.of(cur)) : new Observation(List.of(previous, cur));
         } else {
@@ -324,13 +352,15 @@ public final class Agent {
                 .thenComparing(o -> order.indexOf(o.finding().rule()))
                 .thenComparingInt(o -> o.finding().pid()));
         List<Finding> findings = published.stream().map(OpenFinding::finding).toList();
-        Report report = Reports.of(new Observation(List.of(cur)), findings, source.display(), config.intervalMs());
+        Sample counted = live && lastFull != null ? lastFull : cur;
+        Report report = Reports.of(new Observation(counted == cur ? List.of(cur) : List.of(counted, cur)), findings,
+                source.display(), config.intervalMs());
         Map<String, Integer> byState = new TreeMap<>();
-        for (Task t : cur.tasks().values()) {
+        for (Task t : counted.tasks().values()) {
             byState.merge(Check.stateLabel(t), 1, Integer::sum);
         }
         double seconds = (clock.nanos() - t0) / 1e9;
-        State s = new State(round, wall, now, seconds, report, List.copyOf(published), byState, cur.processes().size(),
+        State s = new State(round, wall, now, seconds, report, List.copyOf(published), byState, counted.processes().size(),
                 tracked.size(), hungAfter, quarantine.size());
         if (live) {
             previous = cur;

@@ -59,6 +59,11 @@ public final class WatchCommand implements Callable<Integer> {
             description = "HTTP address: HOST:PORT, [IPv6]:PORT, :PORT (all interfaces), or off (default 127.0.0.1:9977)")
     String listen = "127.0.0.1:9977";
 
+    @Option(names = "--full-every", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how often a pass reads every task (default 30s); rounds in between re-read only the processes "
+                    + "with a Z/D task, so a new stuck task is noticed within this time. 0: every round")
+    long fullEveryMs = 30_000;
+
     @Option(names = "--once", description = "one round (two samples --interval apart), print the findings, exit")
     boolean once;
 
@@ -87,7 +92,7 @@ public final class WatchCommand implements Callable<Integer> {
         ProcSource source = common.source();
         long readTimeout = common.readTimeoutMs == null ? 500 : Math.max(1, common.readTimeoutMs);
         Agent.Config config = new Agent.Config(interval, hungAfterMs == null ? -1 : hungAfterMs, minAgeMs, filter,
-                common.ruleOptions(source), common.texts(), readTimeout);
+                common.ruleOptions(source), common.texts(), readTimeout, once ? 0 : fullEveryMs);
 
         if (once) {
             EventLog log = events == null ? null : EventLog.to(events);
@@ -123,7 +128,7 @@ public final class WatchCommand implements Callable<Integer> {
             main.err.println(common.texts().get("watch.events", events));
         }
         var started = EventLog.fields().put("procRoot", source.display()).put("intervalMs", interval)
-                .put("hungAfterMs", hungAfterMs == null ? -1 : hungAfterMs).put("minAgeMs", minAgeMs).put("rules", filter.toString());
+                .put("hungAfterMs", hungAfterMs == null ? -1 : hungAfterMs).put("minAgeMs", minAgeMs).put("fullEveryMs", fullEveryMs).put("rules", filter.toString());
         if (server != null) {
             started.put("listen", server.address().getHostString() + ":" + server.address().getPort());
         }

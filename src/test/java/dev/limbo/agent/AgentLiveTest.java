@@ -63,6 +63,30 @@ class AgentLiveTest {
         }
     }
 
+    /** Between full passes only the Z/D processes are re-read: tracked ones go on, new ones wait. */
+    @Test
+    void restrictedRoundsFollowKnownStuckTasksOnly() throws Exception {
+        Agent.Config cfg = new Agent.Config(300, -1, 0, RuleFilter.all(), new RuleOptions(10, true), Texts.of("en"), 500, 3_600_000);
+        Agent a = new Agent(ProcSource.live(), cfg, events::addAll, Agent.Clock.SYSTEM);
+        try (AgentTestSupport.Zombie first = new AgentTestSupport.Zombie()) {
+            Agent.State full = a.round();
+            int processes = full.processes();
+            Agent.State s2 = a.round();
+            assertThat(open(s2, first.pid)).isNotNull();
+            assertThat(s2.processes()).as("counts come from the last full pass").isEqualTo(processes);
+            try (AgentTestSupport.Zombie second = new AgentTestSupport.Zombie()) {
+                a.round();
+                Agent.State s3 = a.round();
+                assertThat(open(s3, second.pid)).as("not seen until the next full pass").isNull();
+                assertThat(open(s3, first.pid)).isNotNull();
+            }
+            first.release();
+            Agent.State s4 = a.round();
+            assertThat(open(s4, first.pid)).isNull();
+            assertThat(about(first.pid)).extracting(Agent.Event::type).containsExactly("appeared", "resolved");
+        }
+    }
+
     /** The scheduler-clock age of a zombie matches the time since it exited, on every CPU. */
     @Test
     void aZombiesAgeFromTheSchedulerClockIsAccurate() throws Exception {
