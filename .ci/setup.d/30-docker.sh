@@ -2,8 +2,10 @@
 # Installs Debian's docker.io (20.10) and debootstrap when missing, starts a private dockerd
 # (docker/engine: own data/exec root and socket, no iptables, no bridge; default runtime
 # docker/runc-capfix so --privileged works here) as a child of this shell, exports DOCKER_HOST and
-# the Testcontainers settings, and builds the base image (reused when it exists). The fixtures
-# image is built by the tests themselves (docker/build-images fixtures), after native-fixtures.
+# the Testcontainers settings, and builds the base image (reused when it exists) and the agent
+# image (from a jar packaged here without tests, because `mvn verify` runs the tests before it
+# packages; LIMBO_CI_AGENT_IMAGE=0 skips it and AgentImageTest then skips). The fixtures image is
+# built by the tests themselves (docker/build-images fixtures), so it holds the current fixtures.
 # Idempotent; quick when everything is already there. Teardown: .ci/teardown.d/30-docker.sh.
 limbo_docker_setup() {
   local repo t0
@@ -29,7 +31,11 @@ limbo_docker_setup() {
   fi
   eval "$("$repo/docker/engine" env)"
   "$repo/docker/build-images" base
-  echo "== docker: engine $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, base image ready ($(( $(date +%s) - t0 )) s)"
+  if [ "${LIMBO_CI_AGENT_IMAGE:-1}" != 0 ]; then
+    ./mvnw -B -q -DskipTests package
+    "$repo/docker/build-images" limbo
+  fi
+  echo "== docker: engine $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, images ready ($(( $(date +%s) - t0 )) s)"
 }
 limbo_docker_setup
 unset -f limbo_docker_setup
