@@ -30,7 +30,9 @@ limbo_docker_setup() {
     "$repo/docker/engine" wait $!
   fi
   eval "$("$repo/docker/engine" env)"
+  echo "== docker: engine up ($(( $(date +%s) - t0 )) s)"
   "$repo/docker/build-images" base
+  echo "== docker: base image ready ($(( $(date +%s) - t0 )) s)"
   if [ "${LIMBO_CI_AGENT_IMAGE:-1}" != 0 ]; then
     ./mvnw -B -q -DskipTests package
     "$repo/docker/build-images" limbo
