@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -59,11 +61,11 @@ class FoundingCaseInContainerTest {
         if (id != null) assertNothingLeft(id);
     }
 
-    private Case reproduce() throws Exception {
+    private Case reproduce(String mode) throws Exception {
         fixture = new GenericContainer<>(DockerImageName.parse(FIXTURES_IMAGE))
                 .withImagePullPolicy(name -> false)
                 .withNetworkMode("host")
-                .withCommand("fuse-stuck", "--hold", "600")
+                .withCommand("fuse-stuck", "--mode", mode, "--hold", "600")
                 // the fixture holds until its stdin reaches EOF: keep it open
                 .withCreateContainerCmdModifier(cmd -> cmd.withStdinOpen(true))
                 .waitingFor(Wait.forLogMessage(".*\"fixture\".*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
@@ -87,9 +89,15 @@ class FoundingCaseInContainerTest {
         return new Case(id, nsVictim, nsStuck, leader, stuck);
     }
 
-    @Test
-    void scanOnTheHostNamesTheContainerAndItsPids() throws Exception {
-        Case c = reproduce();
+    /**
+     * Every variant of the FUSE fixture: the thread blocked in read(), inside its own do_exit()
+     * closing the file (flush), and in __fput() from task work at exit (writeback, the founding
+     * case's path).
+     */
+    @ParameterizedTest(name = "fuse-stuck --mode {0}")
+    @ValueSource(strings = { "read", "flush", "writeback" })
+    void scanOnTheHostNamesTheContainerAndItsPids(String mode) throws Exception {
+        Case c = reproduce(mode);
 
         Run scan = limbo("scan", "--format", "json");
         JsonNode json = scan.json();
@@ -130,7 +138,7 @@ class FoundingCaseInContainerTest {
 
     @Test
     void explainOnTheHostTellsWhichContainerAndTheInnerPid() throws Exception {
-        Case c = reproduce();
+        Case c = reproduce("read");
         String shortId = c.containerId().substring(0, 12);
 
         Run explain = limbo("explain", String.valueOf(c.leader().pid()));
