@@ -34,7 +34,9 @@ limbo_docker_setup() {
   "$repo/docker/build-images" base
   echo "== docker: base image ready ($(( $(date +%s) - t0 )) s)"
   if [ "${LIMBO_CI_AGENT_IMAGE:-1}" != 0 ]; then
-    ./mvnw -B -q -DskipTests package
+    if [ ! -f target/limbo.jar ] || [ -n "$(find pom.xml src/main -newer target/limbo.jar -print -quit)" ]; then
+      ./mvnw -B -q -DskipTests package
+    fi
     "$repo/docker/build-images" limbo
   fi
   echo "== docker: engine $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, images ready ($(( $(date +%s) - t0 )) s)"
