@@ -27,6 +27,8 @@ class InitNotReapingInContainerTest {
     private static final String[] NO_REAPER = { "sh", "-c", "sh -c 'sleep 0.2 &'; exec sleep 600" };
 
     private GenericContainer<?> container;
+    /** A cgroup parent the test made (kubelet-style); removed after the container, in every hierarchy. */
+    private String cgroupParent;
 
     private static String skip;
 
@@ -48,14 +50,43 @@ class InitNotReapingInContainerTest {
         stopAndRemove(container, 0); // PID 1 is `sleep` (or tini): SIGKILL, nothing to release
         container = null;
         if (id != null) assertNothingLeft(id);
+        if (cgroupParent != null) removeCgroupParent(cgroupParent);
+    }
+
+    /** Docker leaves a --cgroup-parent's directories behind: remove them (empty by now), deepest first. */
+    private static void removeCgroupParent(String parent) throws java.io.IOException {
+        List<java.nio.file.Path> hierarchies;
+        try (var s = java.nio.file.Files.list(java.nio.file.Paths.get("/sys/fs/cgroup"))) {
+            hierarchies = s.toList();
+        }
+        String[] parts = parent.replaceFirst("^/", "").split("/");
+        for (var h : hierarchies) {
+            for (int n = parts.length; n > 0; n--) {
+                var dir = h.resolve(String.join("/", java.util.Arrays.copyOf(parts, n)));
+                if (java.nio.file.Files.isDirectory(dir)) {
+                    try {
+                        java.nio.file.Files.delete(dir); // rmdir of an empty cgroup
+                    } catch (java.io.IOException busy) {
+                        // not empty (another user of the same parent): leave it
+                    }
+                }
+            }
+        }
     }
 
     private GenericContainer<?> start(boolean withInit) {
+        return start(withInit, null);
+    }
+
+    private GenericContainer<?> start(boolean withInit, String parent) {
         container = new GenericContainer<>(DockerImageName.parse(BASE_IMAGE))
                 .withImagePullPolicy(name -> false)
                 .withNetworkMode("host")
                 .withCommand(NO_REAPER)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withInit(withInit));
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.getHostConfig().withInit(withInit);
+                    if (parent != null) cmd.getHostConfig().withCgroupParent(parent);
+                });
         container.start();
         return container;
     }
@@ -88,6 +119,32 @@ class InitNotReapingInContainerTest {
         assertThat(nsPids).as("nsPids in %s", f).isEqualTo(zombie.nsTgid());
         assertThat(nsPids.get(0)).isEqualTo(zombie.pid());
         assertThat(nsPids.get(nsPids.size() - 1)).isEqualTo(zombie.innermostTgid());
+    }
+
+    /**
+     * The same case in a Kubernetes pod's cgroup, as the kubelet lays it out with the cgroupfs
+     * driver (`/kubepods/burstable/pod<uid>/<container id>`), made here with --cgroup-parent: the
+     * finding still names the container.
+     */
+    @Test
+    void aPodsContainerIsAttributedFromItsKubepodsCgroup() throws Exception {
+        String podUid = java.util.UUID.randomUUID().toString();
+        cgroupParent = "/kubepods/burstable/pod" + podUid;
+        String id = start(false, cgroupParent).getContainerId();
+        int init = initHostPid(id);
+        await("a zombie under the pod container's PID 1", Duration.ofSeconds(20),
+                () -> tasksOf(id).stream().anyMatch(t -> t.state() == 'Z' && t.ppid() == init));
+        HostTask zombie = tasksOf(id).stream().filter(t -> t.state() == 'Z' && t.ppid() == init).findFirst().orElseThrow();
+        assertThat(zombie.cgroup()).as("the cgroup path really is kubelet-style")
+                .contains("/kubepods/burstable/pod" + podUid + "/" + id);
+
+        Run scan = limbo("scan", "--format", "json");
+        List<JsonNode> found = findings(scan.json(), "zombie-init-not-reaping", zombie.pid());
+        assertThat(found).as("zombie-init-not-reaping for host pid %d in %s", zombie.pid(), scan.out()).hasSize(1);
+        JsonNode c = found.get(0).path("container");
+        assertThat(c.path("id").asText()).as("container.id in %s", found.get(0)).isEqualTo(id);
+        assertThat(c.path("runtime").asText()).as("container.runtime in %s", found.get(0)).isNotBlank();
+        assertThat(intList(found.get(0).path("nsPids"))).isEqualTo(zombie.nsTgid());
     }
 
     @Test
