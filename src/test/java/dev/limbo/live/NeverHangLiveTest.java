@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ class NeverHangLiveTest {
     static void live() {
         NativeFixtures.assumeFuse();
         Subreaper.enable();
+    }
+
+    @AfterAll
+    static void reapStrays() {
+        Subreaper.reapStrays(java.time.Duration.ofMillis(500));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.limbo.fixtures.Subreaper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,11 @@ class ProcessCasesLiveTest {
     static void live() {
         NativeFixtures.assumeLive();
         Subreaper.enable();
+    }
+
+    @AfterAll
+    static void reapStrays() {
+        Subreaper.reapStrays(java.time.Duration.ofMillis(500));
     }
 
     /** Scans with the fixture held; returns the findings about its processes (all checked complete). */
