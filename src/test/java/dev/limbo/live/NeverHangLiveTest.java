@@ -90,6 +90,11 @@ class NeverHangLiveTest {
             int w = f.pid("writer");
             Limbo s = Limbo.scan();
             List<JsonNode> aboutWriter = s.findingsAbout(Set.of(w));
+            // the premise, shown for real: SIGKILL ends the writer's wait while the lock is still held
+            ProcessHandle.of(w).ifPresent(ProcessHandle::destroyForcibly);
+            boolean died = dev.limbo.fixtures.Proc.await(java.time.Duration.ofSeconds(2),
+                    () -> dev.limbo.fixtures.Proc.stateChar(w, w) != 'D');
+            assertThat(died).as("SIGKILL ends the queued writer's wait (TASK_KILLABLE)").isTrue();
             assertThat(Limbo.summary(aboutWriter)).as("findings about the queued writer %d", w)
                     .noneMatch(x -> x.startsWith("hung-task "));
         }
