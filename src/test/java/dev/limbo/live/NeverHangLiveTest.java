@@ -67,6 +67,10 @@ class NeverHangLiveTest {
                     int p = f.pid(k);
                     assertThat(s.findingsAbout(Set.of(p))).as("findings about the %s %d", k, p).isEmpty();
                 }
+                // explain of the victim is bounded too, and says the same
+                Limbo e = Limbo.explain(v);
+                assertThat(e.took).as("explain duration").isLessThan(SCAN_BOUND);
+                Limbo.the(e.findingsAbout(Set.of(v)), "proc-read-blocked", v);
                 // the contrast: ps is still blocked (give it at least 5 s in all)
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 boolean psDone = ps.waitFor(Math.max(0, 5000 - waited), TimeUnit.MILLISECONDS);
