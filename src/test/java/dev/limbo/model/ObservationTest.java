@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ObservationTest {
 
     static Observation observe(String c) throws Exception {
-        return ProcSource.open(Fixtures.caseRoot(c).toString()).observe(new ReadPool(2, 500), 1, 0, Set.of());
+        return ProcSource.open(Fixtures.caseRoot(c).toString()).observe(new ReadPool(2, 10_000), 1, 0, Set.of());
     }
 
     @Test

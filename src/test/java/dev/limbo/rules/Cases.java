@@ -13,8 +13,12 @@ final class Cases {
     }
 
     static Observation observe(String name) {
+        return observe(Fixtures.caseRoot(name));
+    }
+
+    static Observation observe(java.nio.file.Path root) {
         try {
-            return ProcSource.open(Fixtures.caseRoot(name).toString()).observe(new ReadPool(2, 500), 1, 0, Set.of());
+            return ProcSource.open(root.toString()).observe(new ReadPool(2, 10_000), 1, 0, Set.of());
         } catch (ProcSource.BadRootException e) {
             throw new IllegalStateException(e);
         }
