@@ -307,6 +307,7 @@ def kthreads():
 
 # ---- odd comms ------------------------------------------------------------------------------------
 def comms():
+    Tree(fresh("comm-sleeping")).real("comm-paren", 19520).real("comm-nested", 19521).real("comm-space", 19522)
     t = Tree(fresh("comm-paren"))
     t.real("comm-paren", 19520).real("comm-nested", 19521).real("comm-space", 19522)
     t.proc(19530, "z) (y", "Z", 19520)

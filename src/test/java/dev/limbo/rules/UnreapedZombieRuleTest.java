@@ -81,6 +81,12 @@ class UnreapedZombieRuleTest {
     }
 
     @Test
+    void silentOnSleepersWithParenthesesInTheirComm() {
+        assertThat(diagnose("comm-sleeping")).isEmpty();
+        assertThat(diagnose("comm-paren")).extracting(Finding::pid).containsExactly(19530);
+    }
+
+    @Test
     void silentWithoutZombies() {
         assertThat(diagnose("kthreads-idle")).isEmpty();
         assertThat(diagnose("traced-sleeping")).isEmpty();
