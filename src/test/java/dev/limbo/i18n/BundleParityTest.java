@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +42,8 @@ class BundleParityTest {
     /** Anything in braces: a placeholder {n}, or a malformed one that must also match the English. */
     private static final Pattern BRACES = Pattern.compile("\\{[^{}]*\\}");
     private static final Pattern CJK = Pattern.compile("\\p{IsHan}");
+    /** CRC-32 of each English value as it read when its translation was last written. */
+    private static final Path BASELINE = Path.of("src/test/java/dev/limbo/i18n/english-baseline.txt");
 
     @Test
     void bothBundlesDecodeAsStrictUtf8() throws IOException {
@@ -120,6 +125,34 @@ class BundleParityTest {
         }
         assertThat(same).as("values identical to English").isEmpty();
         assertThat(noChinese).as("values without a single Chinese character").isEmpty();
+    }
+
+    @Test
+    void translationsFollowTheCurrentEnglish() throws IOException {
+        assertThat(BASELINE).as("run from the project directory").exists();
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(BASELINE, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] kv = line.split("\t");
+            recorded.put(kv[0], kv[1]);
+        }
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, String> e : load(EN).entrySet()) {
+            String now = crc(e.getValue());
+            if (!now.equals(recorded.get(e.getKey()))) {
+                stale.add(e.getKey() + "\t" + now + "    <- English now: " + e.getValue());
+            }
+        }
+        assertThat(stale).as("English values changed or added since the Chinese was written: update "
+                + "messages_zh.properties, then record these lines (without the comment) in " + BASELINE).isEmpty();
+    }
+
+    private static String crc(String s) {
+        CRC32 c = new CRC32();
+        c.update(s.getBytes(StandardCharsets.UTF_8));
+        return String.format("%08x", c.getValue());
     }
 
     @Test
