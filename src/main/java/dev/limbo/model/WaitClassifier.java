@@ -149,8 +149,14 @@ public final class WaitClassifier {
         return null;
     }
 
+    /**
+     * Killable waits. Some are inlined and leave only their caller on the stack: clear_refs_write()
+     * takes mmap_write_lock_killable() (killable on 5.x+; a SIGKILL that stays pending across
+     * samples overrides this, see Context.killable).
+     */
     static boolean isKillableFrame(String fn) {
-        return fn.contains("_killable") || fn.equals("wait_for_vfork_done") || fn.endsWith("sys_vfork");
+        return fn.contains("_killable") || fn.equals("wait_for_vfork_done") || fn.endsWith("sys_vfork")
+                || fn.equals("clear_refs_write");
     }
 
     private static boolean isForcedFuse(KernelStack stack) {
@@ -216,7 +222,7 @@ public final class WaitClassifier {
         if (module != null) {
             return WaitKind.DRIVER_MODULE;
         }
-        if (fn.contains("mmap_read_lock") || fn.contains("mmap_write_lock") || fn.equals("lock_mm_and_find_vma")
+        if (fn.contains("mmap_read_lock") || fn.contains("mmap_write_lock") || fn.equals("clear_refs_write") || fn.equals("lock_mm_and_find_vma")
                 || fn.equals("exit_mm") || fn.equals("access_remote_vm") || fn.equals("__access_remote_vm")) {
             return WaitKind.MMAP_LOCK;
         }
