@@ -33,6 +33,7 @@ public final class WaitClassifier {
         if (stack != null && !stack.isEmpty()) {
             basis = "stack";
             int bestRank = Integer.MAX_VALUE;
+            boolean innerKind = false;
             for (StackFrame f : stack.frames()) {
                 String fn = f.function();
                 if (fn.equals("do_exit") || fn.equals("do_group_exit")) {
@@ -42,6 +43,12 @@ public final class WaitClassifier {
                     killable = Boolean.TRUE;
                 }
                 WaitKind k = kindOf(fn, f.module());
+                // kernel_clone is a vfork wait only when nothing inside it is the wait (a lock taken
+                // while copying the process is a lock wait).
+                if (k == WaitKind.VFORK && innerKind && !fn.equals("wait_for_vfork_done")) {
+                    k = null;
+                }
+                innerKind |= k != null;
                 if (k != null && rank(k) < bestRank) {
                     bestRank = rank(k);
                     kind = k;
@@ -149,8 +156,14 @@ public final class WaitClassifier {
         return null;
     }
 
+    /**
+     * Killable waits. Some are inlined and leave only their caller on the stack: clear_refs_write()
+     * takes mmap_write_lock_killable() (killable on 5.x+; a SIGKILL that stays pending across
+     * samples overrides this, see Context.killable).
+     */
     static boolean isKillableFrame(String fn) {
-        return fn.contains("_killable") || fn.equals("wait_for_vfork_done") || fn.endsWith("sys_vfork");
+        return fn.contains("_killable") || fn.equals("wait_for_vfork_done") || fn.endsWith("sys_vfork")
+                || fn.equals("clear_refs_write");
     }
 
     private static boolean isForcedFuse(KernelStack stack) {
@@ -216,7 +229,7 @@ public final class WaitClassifier {
         if (module != null) {
             return WaitKind.DRIVER_MODULE;
         }
-        if (fn.contains("mmap_read_lock") || fn.contains("mmap_write_lock") || fn.equals("lock_mm_and_find_vma")
+        if (fn.contains("mmap_read_lock") || fn.contains("mmap_write_lock") || fn.equals("clear_refs_write") || fn.equals("lock_mm_and_find_vma")
                 || fn.equals("exit_mm") || fn.equals("access_remote_vm") || fn.equals("__access_remote_vm")) {
             return WaitKind.MMAP_LOCK;
         }
