@@ -134,13 +134,13 @@ public final class AgentServer implements AutoCloseable {
                 }
                 case "/": {
                     StringBuilder b = new StringBuilder();
-                    b.append(texts.get("watch.index.title", agent.procRoot())).append("\n\n");
+                    b.append("limbo watch on " + agent.procRoot()).append("\n\n");
                     if (s == null) {
                         b.append("starting\n");
                     } else {
                         b.append(Views.text(s, texts));
                     }
-                    b.append('\n').append(texts.get("watch.index.links")).append('\n');
+                    b.append('\n').append("Endpoints: /metrics (Prometheus), /findings (JSON limbo/v1), /healthz").append('\n');
                     send(ex, 200, "text/plain; charset=utf-8", b.toString());
                     break;
                 }

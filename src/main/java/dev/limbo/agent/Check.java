@@ -128,10 +128,10 @@ public final class Check {
             String m = e.getKey();
             if (s.critical().alerts(m, e.getValue())) {
                 status = Math.max(status, CRITICAL);
-                breaches.add(texts.get("check.breach", e.getValue(), m, "-c", s.critical().text(m)));
+                breaches.add(e.getValue() + " " + m + " (-c " + m + "=" + s.critical().text(m) + ")");
             } else if (s.warning().alerts(m, e.getValue())) {
                 status = Math.max(status, WARNING);
-                breaches.add(texts.get("check.breach", e.getValue(), m, "-w", s.warning().text(m)));
+                breaches.add(e.getValue() + " " + m + " (-w " + m + "=" + s.warning().text(m) + ")");
             }
         }
 
@@ -147,12 +147,12 @@ public final class Check {
             }
             String list = String.join(", ", listed);
             if (counted.size() > MAX_LISTED) {
-                list += " " + texts.get("check.more", counted.size() - MAX_LISTED);
+                list += " " + "and " + (counted.size() - MAX_LISTED) + " more";
             }
-            parts.add(texts.get("check.findings", counted.size(), list));
+            parts.add(counted.size() + " finding(s): " + list);
         } else {
             int processes = obs.first().processes().size();
-            parts.add(texts.get("check.none", zombies, dstate, processes));
+            parts.add("no findings; " + zombies + " zombie(s), " + dstate + " in D (" + processes + " processes)");
         }
         line.append(clean(String.join("; ", parts)));
         line.append(" | ").append(perf("zombies", zombies, s)).append(' ').append(perf("dstate", dstate, s))
@@ -161,7 +161,7 @@ public final class Check {
         List<String> longOutput = new ArrayList<>();
         for (Finding f : kept) {
             double a = findingAges.getOrDefault(f, -1.0);
-            String age = a < 0 ? "" : " " + texts.get("check.age", formatSeconds(a));
+            String age = a < 0 ? "" : " " + "stuck " + formatSeconds(a);
             longOutput.add(clean(f.severity().name() + " " + describe(f, texts) + age + ": " + f.title()));
         }
 
@@ -191,13 +191,13 @@ public final class Check {
 
     /** {@code rule pid 123 (comm) tid 124}. */
     static String describe(Finding f, Texts texts) {
-        StringBuilder b = new StringBuilder(f.rule()).append(' ').append(texts.get("check.pid", f.pid()));
+        StringBuilder b = new StringBuilder(f.rule()).append(' ').append("pid " + f.pid());
         if (f.comm() != null) {
             b.append(" (").append(f.comm()).append(')');
         }
         if (!f.tids().isEmpty()) {
             List<String> tids = f.tids().stream().limit(5).map(String::valueOf).toList();
-            b.append(' ').append(texts.get("check.tids", String.join(",", tids) + (f.tids().size() > 5 ? ",..." : "")));
+            b.append(' ').append("tid " + String.join(",", tids) + (f.tids().size() > 5 ? ",..." : ""));
         }
         return b.toString();
     }

@@ -61,7 +61,7 @@ public final class Views {
         for (Agent.OpenFinding o : s.findings()) {
             out.println();
             TextReport.finding(o.finding(), t, out, false);
-            out.println("  " + t.get("watch.stuck", Check.formatSeconds(o.stuckSeconds()), Instant.ofEpochMilli(o.sinceEpochMillis())));
+            out.println("  " + "stuck for " + Check.formatSeconds(o.stuckSeconds()) + " (since " + Instant.ofEpochMilli(o.sinceEpochMillis()) + ")");
         }
     }
 }

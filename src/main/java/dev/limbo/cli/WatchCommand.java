@@ -120,12 +120,12 @@ public final class WatchCommand implements Callable<Integer> {
                 throw new Main.UsageError("cannot listen on " + listen + ": " + e.getMessage());
             }
             InetSocketAddress bound = server.address();
-            main.err.println(common.texts().get("watch.listening", bound.getHostString() + ":" + bound.getPort(),
+            main.err.println(String.format("limbo watch: serving http://%s/ (/metrics, /findings, /healthz); sampling every %s, hung-task after %s", bound.getHostString() + ":" + bound.getPort(),
                     Check.formatSeconds(interval / 1000.0),
                     hungAfterMs == null ? "kernel.hung_task_timeout_secs" : Check.formatSeconds(hungAfterMs / 1000.0)));
         }
         if (events != null) {
-            main.err.println(common.texts().get("watch.events", events));
+            main.err.println("limbo watch: events to " + events);
         }
         var started = EventLog.fields().put("procRoot", source.display()).put("intervalMs", interval)
                 .put("hungAfterMs", hungAfterMs == null ? -1 : hungAfterMs).put("minAgeMs", minAgeMs).put("fullEveryMs", fullEveryMs).put("rules", filter.toString());
