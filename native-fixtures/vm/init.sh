@@ -22,7 +22,7 @@ stamp init
 # virtio + 9p, in the dependency order modprobe computed on the host
 for m in $(cat /mod/order); do insmod "/mod/$m" || fail "insmod $m"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out || fail "mount 9p out"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro hostroot /host || fail "mount 9p hostroot"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose hostroot /host || fail "mount 9p hostroot"
 # the chroot sees the guest's own proc, sys, dev and a writable tmp
 mount -t proc proc /host/proc && mount -t sysfs sysfs /host/sys && mount -t devtmpfs devtmpfs /host/dev &&
   mount -t tmpfs tmpfs /host/tmp || fail "mounts inside the chroot"
