@@ -34,7 +34,8 @@ public class Verify {
                 frame |= e.path("path").asText().endsWith("/" + tid + "/stack") && e.path("line").asText().contains("memory_read")
                         && e.path("line").asText().contains("[memory]");
             if (!frame) bad.add("no evidence line from /proc/.../" + tid + "/stack with memory_read [memory]");
-            if (!f.toString().contains("\"memory\"")) bad.add("the finding never names the driver module \"memory\"");
+            if (!"memory".equals(f.path("waitsOn").path("module").asText()))
+                bad.add("waitsOn " + f.path("waitsOn") + " does not name the driver module memory");
         }
         if (after != null)
             for (JsonNode n : after.path("findings"))
