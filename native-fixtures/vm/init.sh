@@ -4,7 +4,7 @@
 # @GUEST_TIMEOUT@. Everything is reported on the console (lines starting with LIMBO-VM) and in /out
 # (a writable 9p share: the host's target/vm/guest). The guest always powers off, never hangs.
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin HOME=/tmp LANG=C.UTF-8
+export PATH=/bin:/sbin HOME=/dev/shm LANG=C.UTF-8
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -23,9 +23,11 @@ stamp init
 for m in $(cat /mod/order); do insmod "/mod/$m" || fail "insmod $m"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out || fail "mount 9p out"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose hostroot /host || fail "mount 9p hostroot"
-# the chroot sees the guest's own proc, sys, dev and a writable tmp
+# The chroot sees the guest's own proc, sys and dev, and a writable /dev/shm for java.io.tmpdir
+# (not a tmpfs over /tmp: that would hide a checkout that lives under the host's /tmp).
 mount -t proc proc /host/proc && mount -t sysfs sysfs /host/sys && mount -t devtmpfs devtmpfs /host/dev &&
-  mount -t tmpfs tmpfs /host/tmp || fail "mounts inside the chroot"
+  mkdir -p /host/dev/shm && mount -t tmpfs tmpfs /host/dev/shm || fail "mounts inside the chroot"
+export TMPDIR=/dev/shm
 hostname limbo-vm
 stamp mounts
 
