@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ class NeverHangLiveTest {
     static void live() {
         NativeFixtures.assumeFuse();
         Subreaper.enable();
+    }
+
+    @AfterAll
+    static void reapStrays() {
+        Subreaper.reapStrays(java.time.Duration.ofMillis(500));
     }
 
     @Test
@@ -61,6 +67,10 @@ class NeverHangLiveTest {
                     int p = f.pid(k);
                     assertThat(s.findingsAbout(Set.of(p))).as("findings about the %s %d", k, p).isEmpty();
                 }
+                // explain of the victim is bounded too, and says the same
+                Limbo e = Limbo.explain(v);
+                assertThat(e.took).as("explain duration").isLessThan(SCAN_BOUND);
+                Limbo.the(e.findingsAbout(Set.of(v)), "proc-read-blocked", v);
                 // the contrast: ps is still blocked (give it at least 5 s in all)
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 boolean psDone = ps.waitFor(Math.max(0, 5000 - waited), TimeUnit.MILLISECONDS);
@@ -84,6 +94,11 @@ class NeverHangLiveTest {
             int w = f.pid("writer");
             Limbo s = Limbo.scan();
             List<JsonNode> aboutWriter = s.findingsAbout(Set.of(w));
+            // the premise, shown for real: SIGKILL ends the writer's wait while the lock is still held
+            ProcessHandle.of(w).ifPresent(ProcessHandle::destroyForcibly);
+            boolean died = dev.limbo.fixtures.Proc.await(java.time.Duration.ofSeconds(2),
+                    () -> dev.limbo.fixtures.Proc.stateChar(w, w) != 'D');
+            assertThat(died).as("SIGKILL ends the queued writer's wait (TASK_KILLABLE)").isTrue();
             assertThat(Limbo.summary(aboutWriter)).as("findings about the queued writer %d", w)
                     .noneMatch(x -> x.startsWith("hung-task "));
         }
