@@ -3,7 +3,7 @@
 pidfile=target/vm/qemu.pid
 if [ -f "$pidfile" ]; then
   pid=$(cat "$pidfile")
-  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q qemu-system; then
+  if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q qemu-system; then
     kill -TERM "$pid" 2>/dev/null; sleep 2; kill -KILL "$pid" 2>/dev/null
   fi
   rm -f "$pidfile"
