@@ -79,8 +79,12 @@ stamp explain
 say "limbo explain $child exit $(cat /out/explain.rc):"
 cat /out/explain.txt /out/explain.err
 
-# release the module's wait: the thread wakes, finishes exiting, the parent hears SIGCHLD and reaps
-echo 1 >/dev/memory || fail "write to /dev/memory failed"
+# Release the module's wait (its ioctl; a write does the same, see the second round below): the
+# thread wakes, finishes exiting, release_task() notifies the parent, which reaps the child.
+waiters=$(/memoryctl waiters) || fail "memoryctl waiters"
+say "readers asleep in memory_read: $waiters"
+[ "$waiters" = 1 ] || fail "expected 1 reader asleep in memory_read, the module says $waiters"
+/memoryctl release || fail "memoryctl release"
 n=0
 while [ -e /proc/$child ]; do
   n=$((n + 1)); [ "$n" -lt 300 ] || fail "child $child not reaped 30 s after the release"
@@ -95,6 +99,24 @@ say "limbo scan after release exit $(cat /out/scan-after.rc)"
 exec 3>&-
 wait "$fx"; rc=$?
 [ "$rc" = 0 ] || fail "seed-memory-reader exit $rc: $(cat /run/fixture.err)"
+
+# Second round, the fixture protocol's own release: closing its stdin makes it write to the device
+# (the write path of the module), reap its child and exit 0.
+/seed-memory-reader --hold 600 </run/hold >/run/fixture2.json 2>/run/fixture2.err &
+fx=$!
+exec 3>/run/hold
+n=0
+until grep -q '"child"' /run/fixture2.json 2>/dev/null; do
+  kill -0 "$fx" 2>/dev/null || fail "second seed-memory-reader exited early: $(cat /run/fixture2.err)"
+  n=$((n + 1)); [ "$n" -lt 600 ] || fail "second seed-memory-reader did not report within 60 s"
+  sleep 0.1
+done
+child2=$(sed -n 's/.*"child":\([0-9]*\).*/\1/p' /run/fixture2.json)
+exec 3>&-
+wait "$fx"; rc=$?
+[ "$rc" = 0 ] || fail "second seed-memory-reader exit $rc: $(cat /run/fixture2.err)"
+[ ! -e "/proc/$child2" ] || fail "second child $child2 still there after the fixture's release"
+say "second round: stdin closed, the fixture released /dev/memory by write() and reaped child $child2"
 rmmod memory || fail "rmmod memory"
 stamp done
 finish PASS
