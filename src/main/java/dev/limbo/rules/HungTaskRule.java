@@ -12,18 +12,13 @@ import java.util.List;
  * explained better elsewhere are left out: killable waits, tasks in do_exit, and threads of a
  * zombie leader.
  */
-public final class HungTaskRule implements Rule {
+public final class HungTaskRule extends BaseRule {
     public static final String ID = "hung-task";
 
-    @Override
-    public String id() {
-        return ID;
+    public HungTaskRule() {
+        super(ID, Severity.CRITICAL);
     }
 
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.CRITICAL;
-    }
 
     @Override
     public List<Finding> evaluate(Context ctx) {

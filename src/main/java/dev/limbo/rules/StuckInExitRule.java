@@ -8,18 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A D task inside do_exit(): it cannot finish exiting, so it can never be reaped or released. */
-public final class StuckInExitRule implements Rule {
+public final class StuckInExitRule extends BaseRule {
     public static final String ID = "stuck-in-exit";
 
-    @Override
-    public String id() {
-        return ID;
+    public StuckInExitRule() {
+        super(ID, Severity.CRITICAL);
     }
 
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.CRITICAL;
-    }
 
     @Override
     public List<Finding> evaluate(Context ctx) {

@@ -6,18 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A zombie or stuck task whose ptrace tracer must act (reap, detach or exit) first. */
-public final class TracedZombieRule implements Rule {
+public final class TracedZombieRule extends BaseRule {
     public static final String ID = "traced-zombie";
 
-    @Override
-    public String id() {
-        return ID;
+    public TracedZombieRule() {
+        super(ID, Severity.WARNING);
     }
 
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
-    }
 
     @Override
     public List<Finding> evaluate(Context ctx) {

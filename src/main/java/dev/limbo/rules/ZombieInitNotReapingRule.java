@@ -6,18 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A zombie whose parent is PID 1 of its pid namespace, and that PID 1 does not reap. */
-public final class ZombieInitNotReapingRule implements Rule {
+public final class ZombieInitNotReapingRule extends BaseRule {
     public static final String ID = "zombie-init-not-reaping";
 
-    @Override
-    public String id() {
-        return ID;
+    public ZombieInitNotReapingRule() {
+        super(ID, Severity.WARNING);
     }
 
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
-    }
 
     @Override
     public List<Finding> evaluate(Context ctx) {
