@@ -19,7 +19,6 @@ public final class HungTaskRule extends BaseRule {
         super(ID, Severity.CRITICAL);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();

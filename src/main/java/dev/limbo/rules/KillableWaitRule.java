@@ -16,7 +16,6 @@ public final class KillableWaitRule extends BaseRule {
         super(ID, Severity.INFO);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();

@@ -15,7 +15,6 @@ public final class ProcReadBlockedRule extends BaseRule {
         super(ID, Severity.WARNING);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();

@@ -15,7 +15,6 @@ public final class StuckInExitRule extends BaseRule {
         super(ID, Severity.CRITICAL);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();

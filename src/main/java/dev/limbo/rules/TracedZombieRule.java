@@ -13,7 +13,6 @@ public final class TracedZombieRule extends BaseRule {
         super(ID, Severity.WARNING);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();

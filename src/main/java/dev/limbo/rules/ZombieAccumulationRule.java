@@ -14,7 +14,6 @@ public final class ZombieAccumulationRule extends BaseRule {
         super(ID, Severity.WARNING);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         Map<Integer, List<ProcessInfo>> byParent = new TreeMap<>();

@@ -13,7 +13,6 @@ public final class ZombieLeaderLiveThreadsRule extends BaseRule {
         super(ID, Severity.INFO);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();

@@ -20,7 +20,6 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         super(ID, Severity.CRITICAL);
     }
 
-
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();
