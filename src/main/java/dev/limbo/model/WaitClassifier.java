@@ -80,6 +80,15 @@ public final class WaitClassifier {
         if (kind == WaitKind.VFORK) {
             killable = Boolean.TRUE;
         }
+        // A /proc reader of another process's memory (cmdline, environ) waits in
+        // mmap_read_lock_killable(), inlined into __access_remote_vm (killable since 5.3). Only
+        // when it is the innermost frame: a fault under it is the holder's unkillable wait.
+        if (stack != null && !stack.isEmpty()) {
+            String top = stack.frames().get(0).function();
+            if (top.equals("__access_remote_vm") || top.equals("access_remote_vm")) {
+                killable = Boolean.TRUE;
+            }
+        }
         if (killable == null && isForcedFuse(stack)) {
             killable = Boolean.FALSE;
         }

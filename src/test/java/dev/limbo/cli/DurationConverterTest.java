@@ -35,10 +35,10 @@ class DurationConverterTest {
     }
 
     /**
-     * BUG in src/main (DurationConverter.parseMillis): Double.parseDouble accepts Java literal
+     * Regression (was a bug in src/main, fixed on main) (DurationConverter.parseMillis): Double.parseDouble accepts Java literal
      * suffixes and exponents, so "10d" (ten days?) is taken as 10 seconds, "3f" as 3 s and "1e3"
      * as 1000 s. SPEC DURATION is 500ms, 1s, 2m, 1h or a bare number of seconds. Fix: accept only
-     * {@code \d+(\.\d+)?} as the number (see the report).
+     * {@code \d+(\.\d+)?} as the number (as main now does).
      */
     @ParameterizedTest
     @ValueSource(strings = {"10d", "3f", "2D", "1e3", "1e3s", "0x10"})

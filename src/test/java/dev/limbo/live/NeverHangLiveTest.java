@@ -86,6 +86,33 @@ class NeverHangLiveTest {
     }
 
     @Test
+    void a_blocked_cmdline_reader_is_a_killable_wait_not_a_hung_task() throws Exception {
+        // readers of cmdline wait in __access_remote_vm -> mmap_read_lock_killable (5.3+): this is
+        // what every ps and monitoring agent on the host is doing; kill works on them.
+        Fixture f = Fixture.start("mmap-lock-held");
+        try (f) {
+            int v = f.pid("victim");
+            Process cat = new ProcessBuilder("cat", "/proc/" + v + "/cmdline")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                int c = (int) cat.pid();
+                assertThat(dev.limbo.fixtures.Proc.await(Duration.ofSeconds(5),
+                        () -> dev.limbo.fixtures.Proc.stateChar(c, c) == 'D')).as("cat blocks in D").isTrue();
+                Limbo s = Limbo.scan();
+                List<String> aboutCat = Limbo.summary(s.findingsAbout(Set.of(c)));
+                // the premise: SIGKILL ends the reader's wait while the lock is still held
+                cat.destroyForcibly();
+                assertThat(cat.waitFor(2, TimeUnit.SECONDS)).as("SIGKILL ends the blocked reader (TASK_KILLABLE)").isTrue();
+                assertThat(aboutCat).as("findings about the blocked reader %d", c).noneMatch(x -> x.startsWith("hung-task "));
+            } finally {
+                cat.destroyForcibly();
+                cat.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertReleasedCleanly(f);
+    }
+
+    @Test
     void the_queued_writer_is_a_killable_wait_not_a_hung_task() {
         // clear_refs_write waits in mmap_write_lock_killable (TASK_KILLABLE): kill works and
         // khungtaskd ignores it, so it must not be reported as hung-task (SPEC: killable-wait).

@@ -116,7 +116,7 @@ class WaitClassifierTest {
         assertThat(WaitClassifier.moduleFrames(null)).isEmpty();
     }
 
-    /** BUG in src/main: the real 6.18 vfork parent (wait_for_vfork_done() inlined). See the report. */
+    /** Regression (was a bug in src/main, fixed on main): the real 6.18 vfork parent (wait_for_vfork_done() inlined). See the report. */
     @Test
     void bugVforkParentOnKernel618() {
         Task real = task(Fixtures.real("vfork-parent", "stat"), Fixtures.real("vfork-parent", "stack"), "kernel_clone", null);

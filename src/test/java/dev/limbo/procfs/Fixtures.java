@@ -13,8 +13,16 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** The absolute path of a test resource (file or directory). */
+    /**
+     * The absolute path of a test resource (file or directory), read in place under
+     * {@code src/test/resources} (some trees hold symlinks that are not copied to the classpath).
+     */
     public static Path path(String resource) {
+        String rel = resource.startsWith("/") ? resource.substring(1) : resource;
+        Path inPlace = Path.of(System.getProperty("limbo.repo", "."), "src/test/resources", rel);
+        if (Files.exists(inPlace, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return inPlace.toAbsolutePath();
+        }
         URL url = Fixtures.class.getResource(resource.startsWith("/") ? resource : "/" + resource);
         if (url == null) {
             throw new IllegalArgumentException("no test resource " + resource);

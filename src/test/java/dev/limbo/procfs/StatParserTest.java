@@ -112,7 +112,7 @@ class StatParserTest {
     }
 
     /**
-     * BUG in src/main (TaskStat.isKernelThread): a stat line cut before field 9 leaves flags = -1,
+     * Regression (was a bug in src/main, fixed on main) (TaskStat.isKernelThread): a stat line cut before field 9 leaves flags = -1,
      * and -1 & PF_KTHREAD != 0, so a truncated stat makes any task a "kernel thread".
      * Fix: {@code return flags >= 0 && (flags & PF_KTHREAD) != 0;} (as isExiting already does).
      */

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limbo.procfs.Fixtures;
 import java.io.IOException;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -23,9 +24,17 @@ import org.junit.jupiter.api.TestFactory;
 class CapturedTreesTest {
 
     static JsonNode index() throws IOException {
-        URL url = CapturedTreesTest.class.getResource("/trees/index.json");
-        Assumptions.assumeTrue(url != null, "no captured trees (src/test/resources/trees/index.json)");
-        return new ObjectMapper().readTree(url);
+        java.nio.file.Path index = java.nio.file.Path.of(System.getProperty("limbo.repo", "."), "src/test/resources/trees/index.json");
+        Assumptions.assumeTrue(java.nio.file.Files.exists(index), "no captured trees (src/test/resources/trees/index.json)");
+        return new ObjectMapper().readTree(index.toFile());
+    }
+
+    /** Each tree is read and diagnosed once for both checks (they are whole-host snapshots). */
+    private static final Map<String, List<Finding>> FOUND = new ConcurrentHashMap<>();
+
+    static List<Finding> found(String name) {
+        return FOUND.computeIfAbsent(name,
+                n -> Cases.diagnose(Cases.observe(Fixtures.path("trees/" + n)), RuleOptions.DEFAULTS));
     }
 
     static String key(String rule, String severity, int pid) {
@@ -37,7 +46,7 @@ class CapturedTreesTest {
         JsonNode index = index();
         List<DynamicTest> tests = new ArrayList<>();
         index.fieldNames().forEachRemaining(name -> tests.add(DynamicTest.dynamicTest(name, () -> {
-            List<Finding> found = Cases.diagnose(Cases.observe(Fixtures.path("trees/" + name)), RuleOptions.DEFAULTS);
+            List<Finding> found = found(name);
             for (JsonNode e : index.get(name).get("expected")) {
                 String rule = e.get("rule").asText();
                 if (rule.equals(ProcReadBlockedRule.ID)) {
@@ -77,8 +86,7 @@ class CapturedTreesTest {
                     own.add(p.asInt());
                 }
             });
-            List<Finding> found = Cases.diagnose(Cases.observe(Fixtures.path("trees/" + name)), RuleOptions.DEFAULTS);
-            for (Finding f : found) {
+            for (Finding f : found(name)) {
                 if (f.severity() != Severity.INFO && own.contains(f.pid())) {
                     assertThat(expected).as("%s: unexpected %s %s", name, f.rule(), f.tids())
                             .contains(key(f.rule(), f.severity().name(), f.pid()));

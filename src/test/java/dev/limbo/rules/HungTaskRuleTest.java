@@ -93,11 +93,11 @@ class HungTaskRuleTest {
     }
 
     /**
-     * BUG in src/main (WaitClassifier.kindOf): on 6.x kernels wait_for_vfork_done() is inlined into
+     * Regression (was a bug in src/main, fixed on main) (WaitClassifier.kindOf): on 6.x kernels wait_for_vfork_done() is inlined into
      * kernel_clone(), so a real vfork parent (captured here on 6.18) shows the stack
-     * kernel_clone / __do_sys_vfork and wchan kernel_clone, no wait_for_vfork_done frame. It is then
+     * kernel_clone / __do_sys_vfork and wchan kernel_clone, no wait_for_vfork_done frame. It was then
      * classified UNKNOWN and reported as a CRITICAL hung task, a false alarm on every host running
-     * make, posix_spawn or a shell's vfork. See the report for the fix.
+     * make, posix_spawn or a shell's vfork. Fixed on main: kernel_clone counts as the vfork wait only when it is the innermost frame.
      */
     @Test
     void bugRealVforkParentOnKernel618IsNotAHungTask() {

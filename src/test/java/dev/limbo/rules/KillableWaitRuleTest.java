@@ -26,7 +26,7 @@ class KillableWaitRuleTest {
         assertThat(f.releasedWhen()).contains("execve");
     }
 
-    /** BUG in src/main: see HungTaskRuleTest#bugRealVforkParentOnKernel618IsNotAHungTask. */
+    /** Regression: see HungTaskRuleTest#bugRealVforkParentOnKernel618IsNotAHungTask. */
     @Test
     void bugRealVforkParentOnKernel618IsAKillableWait() {
         Finding f = one(diagnose("vfork"), ID);
