@@ -35,6 +35,11 @@ public final class ProcRoot {
         return new ProcRoot(Path.of("/proc"), "/proc", true);
     }
 
+    /** A live procfs mounted at another path (e.g. the host's /proc inside a container). */
+    public static ProcRoot liveAt(Path dir, String display) {
+        return new ProcRoot(dir, display, true);
+    }
+
     public static ProcRoot of(Path dir, String display) {
         boolean live = dir.toAbsolutePath().normalize().equals(Path.of("/proc"));
         return new ProcRoot(dir, display, live);

@@ -89,6 +89,10 @@ public final class ProcSource implements AutoCloseable {
         if (p.toAbsolutePath().normalize().equals(Path.of("/proc"))) {
             return live();
         }
+        if (isProcfs(p)) {
+            // A live procfs mounted elsewhere (a container's view of the host: -v /proc:/host/proc).
+            return new ProcSource(arg, null, ProcRoot.liveAt(p, arg.replaceAll("/+$", "")));
+        }
         return fromDirectory(p, arg);
     }
 
@@ -112,6 +116,15 @@ public final class ProcSource implements AutoCloseable {
             throw new BadRootException("not a procfs root (no PID directories, no stat or uptime): " + display);
         }
         return new ProcSource(display, List.of(ProcRoot.of(dir, display.replaceAll("/+$", ""))), null);
+    }
+
+    /** Whether dir is a mounted procfs (not a saved copy). */
+    private static boolean isProcfs(Path dir) {
+        try {
+            return Files.getFileStore(dir).type().equals("proc");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static boolean looksLikeProc(Path dir) {
