@@ -87,6 +87,11 @@ public final class WaitClassifier {
             String top = stack.frames().get(0).function();
             if (top.equals("__access_remote_vm") || top.equals("access_remote_vm")) {
                 killable = Boolean.TRUE;
+                if (kind == WaitKind.UNKNOWN || rank(kind) > rank(WaitKind.MMAP_LOCK)) {
+                    kind = WaitKind.MMAP_LOCK;
+                    decided = stack.frames().get(0);
+                    function = decided.function();
+                }
             }
         }
         if (killable == null && isForcedFuse(stack)) {
@@ -239,7 +244,7 @@ public final class WaitClassifier {
             return WaitKind.DRIVER_MODULE;
         }
         if (fn.contains("mmap_read_lock") || fn.contains("mmap_write_lock") || fn.equals("clear_refs_write") || fn.equals("lock_mm_and_find_vma")
-                || fn.equals("exit_mm") || fn.equals("access_remote_vm") || fn.equals("__access_remote_vm")) {
+                || fn.equals("exit_mm")) {
             return WaitKind.MMAP_LOCK;
         }
         if (fn.startsWith("folio_wait") || fn.startsWith("wait_on_page") || fn.equals("io_schedule")

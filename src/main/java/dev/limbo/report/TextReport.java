@@ -134,9 +134,9 @@ public final class TextReport {
      */
     static String wrap(String prefix, String text) {
         int width = 100;
-        String indent = " ".repeat(prefix.length());
+        String indent = " ".repeat(columns(prefix));
         StringBuilder out = new StringBuilder(prefix);
-        int col = prefix.length();
+        int col = indent.length();
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
@@ -144,18 +144,20 @@ public final class TextReport {
                 i++;
                 continue;
             }
-            // the next unit: one CJK character, or a run up to a space or a CJK character
-            int j = i + 1;
-            if (!wide(c)) {
-                while (j < text.length() && text.charAt(j) != ' ' && !wide(text.charAt(j))) {
-                    j++;
-                }
+            // the next unit: one CJK character, or a run up to a space or a CJK character;
+            // an opening "（" stays with what follows it
+            int j = unitEnd(text, i);
+            if (OPENING.indexOf(c) >= 0 && j < text.length() && text.charAt(j) != ' ') {
+                j = unitEnd(text, j);
             }
             String unit = text.substring(i, j);
-            int w = wide(c) ? 2 : unit.length();
-            boolean spaced = i > 0 && text.charAt(i - 1) == ' ';
+            int w = columns(unit);
+            char prev = out.charAt(out.length() - 1);
+            // "。 下一句": the full-width mark already separates the sentences
+            boolean spaced = i > 0 && text.charAt(i - 1) == ' ' && CLOSING.indexOf(prev) < 0;
             int need = w + (spaced && col > indent.length() ? 1 : 0);
-            if (col + need > width && col > indent.length()) {
+            // a line never starts with "，" "。" "）" …: such a mark may overhang the width
+            if (col + need > width && col > indent.length() && CLOSING.indexOf(c) < 0) {
                 out.append('\n').append(indent);
                 col = indent.length();
             } else if (spaced && col > indent.length()) {
@@ -167,6 +169,28 @@ public final class TextReport {
             i = j;
         }
         return out.toString();
+    }
+
+    private static int unitEnd(String text, int i) {
+        int j = i + 1;
+        if (!wide(text.charAt(i))) {
+            while (j < text.length() && text.charAt(j) != ' ' && !wide(text.charAt(j))) {
+                j++;
+            }
+        }
+        return j;
+    }
+
+    private static final String OPENING = "（《「『【“‘";
+    private static final String CLOSING = "，。、；：！？）》」』】”’";
+
+    /** Terminal columns: CJK and full-width characters take two. */
+    static int columns(String s) {
+        int n = 0;
+        for (int k = 0; k < s.length(); k++) {
+            n += wide(s.charAt(k)) ? 2 : 1;
+        }
+        return n;
     }
 
     private static boolean wide(char c) {

@@ -50,8 +50,8 @@ public final class ZombieInitNotReapingRule extends BaseRule {
             return a.runtime() + " " + a.shortId();
         }
         if (init.tgid() == 1) {
-            return "host";
+            return ctx.t(ID + ".ns.host");
         }
-        return "pidns of " + init.tgid();
+        return ctx.t(ID + ".ns.of", init.tgid());
     }
 }
