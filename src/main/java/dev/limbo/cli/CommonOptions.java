@@ -1,0 +1,99 @@
+package dev.limbo.cli;
+
+import dev.limbo.model.Observation;
+import dev.limbo.procfs.ProcSource;
+import dev.limbo.procfs.ReadPool;
+import dev.limbo.rules.RuleOptions;
+import dev.limbo.rules.Texts;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The options SPEC gives every command, and how they turn into a source and an observation. */
+public final class CommonOptions {
+    @Option(names = "--proc-root", paramLabel = "DIR",
+            description = "procfs root: live /proc by default, or a saved tree or snapshot (directory or .tar.gz)")
+    String procRoot;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json")
+    String format = "text";
+
+    @Option(names = "--samples", paramLabel = "N",
+            description = "passes over the suspects (live default: 3 when there are suspects, else 1)")
+    Integer samples;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "time between passes: 500ms, 1s, 2m, 1h or seconds (default 500ms)")
+    Long intervalMs;
+
+    @Option(names = "--lang", paramLabel = "LANG", description = "en (default) or zh")
+    String lang = "en";
+
+    @Option(names = "--read-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "abandon a /proc read after this long and report it (default 500ms)")
+    Long readTimeoutMs;
+
+    @Option(names = "--zombie-threshold", paramLabel = "N",
+            description = "zombie children of one parent that make zombie-accumulation fire (default 10)")
+    int zombieThreshold = 10;
+
+    static final int DEFAULT_SAMPLES = 3;
+    static final long DEFAULT_INTERVAL_MS = 500;
+
+    public void validate() {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new Main.UsageError("--format must be text or json, not '" + format + "'");
+        }
+        if (!lang.equals("en") && !lang.equals("zh")) {
+            throw new Main.UsageError("--lang must be en or zh, not '" + lang + "'");
+        }
+        if (samples != null && (samples < 1 || samples > 1000)) {
+            throw new Main.UsageError("--samples must be between 1 and 1000");
+        }
+        if (zombieThreshold < 1) {
+            throw new Main.UsageError("--zombie-threshold must be at least 1");
+        }
+    }
+
+    public boolean json() {
+        return format.equals("json");
+    }
+
+    public Texts texts() {
+        return Texts.of(lang);
+    }
+
+    public int samples() {
+        return samples == null ? DEFAULT_SAMPLES : samples;
+    }
+
+    public long intervalMs() {
+        return intervalMs == null ? DEFAULT_INTERVAL_MS : intervalMs;
+    }
+
+    public ReadPool pool() {
+        return new ReadPool(2, readTimeoutMs == null ? 500 : Math.max(1, readTimeoutMs));
+    }
+
+    public ProcSource source() {
+        try {
+            return ProcSource.open(procRoot);
+        } catch (ProcSource.BadRootException e) {
+            throw new Main.UsageError(e.getMessage());
+        }
+    }
+
+    public RuleOptions ruleOptions(ProcSource source) {
+        String arch = System.getProperty("os.arch", "");
+        boolean x86 = source.isLive() && (arch.equals("amd64") || arch.equals("x86_64"));
+        return new RuleOptions(zombieThreshold, x86);
+    }
+
+    public Observation observe(ProcSource source, Set<Integer> alsoDeep) {
+        return source.observe(pool(), samples(), intervalMs(), alsoDeep);
+    }
+
+    /** The interval actually between samples, for the report (0 for a single sample). */
+    public long reportedIntervalMs(Observation obs) {
+        return obs.samples().size() < 2 ? 0 : Math.round(obs.spanSeconds() * 1000 / (obs.samples().size() - 1));
+    }
+}

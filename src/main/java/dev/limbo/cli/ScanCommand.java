@@ -1,0 +1,42 @@
+package dev.limbo.cli;
+
+import dev.limbo.model.Observation;
+import dev.limbo.procfs.ProcSource;
+import dev.limbo.report.JsonReport;
+import dev.limbo.report.Report;
+import dev.limbo.report.Reports;
+import dev.limbo.report.TextReport;
+import dev.limbo.rules.Diagnoser;
+import dev.limbo.rules.Finding;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code limbo scan}: one pass over every process and thread; prints findings. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "One pass over every process and thread; prints findings. Exit 0 ok, 1 warning, 2 critical, 3 error.")
+public final class ScanCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        common.validate();
+        ProcSource source = common.source();
+        Observation obs = common.observe(source, Set.of());
+        List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs);
+        Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
+        if (common.json()) {
+            main.out.println(JsonReport.render(report));
+        } else {
+            TextReport.render(report, common.texts(), main.out, false);
+        }
+        return report.exitCode();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.limbo.model;
+
+import dev.limbo.procfs.FdLink;
+import dev.limbo.procfs.KernelStack;
+import dev.limbo.procfs.MountInfo;
+import dev.limbo.procfs.StackFrame;
+import dev.limbo.procfs.SyscallInfo;
+import java.util.List;
+
+/**
+ * Classifies what a D task waits on from its kernel stack (innermost first), falling back to
+ * wchan and the syscall when the stack is unreadable (not root). Subsystem frames outrank the
+ * generic ones: a folio wait under fuse_release is a FUSE wait.
+ */
+public final class WaitClassifier {
+    private WaitClassifier() {
+    }
+
+    /** Syscalls whose first argument is a file descriptor (x86_64 numbers). */
+    private static final int[] FD_SYSCALLS = {0, 1, 3, 17, 18, 19, 20, 74, 75, 217};
+
+    public static Wait classify(Task task, ProcessInfo process, boolean x86_64) {
+        KernelStack stack = task.detail() == null ? null : task.detail().stack();
+        String wchan = task.detail() == null ? null : task.detail().wchan();
+        SyscallInfo syscall = task.detail() == null ? null : task.detail().syscall();
+        boolean exiting = task.stat() != null && task.stat().isExiting();
+
+        WaitKind kind = WaitKind.UNKNOWN;
+        StackFrame decided = null;
+        String function = null;
+        String basis = "none";
+        Boolean killable = null;
+        if (stack != null && !stack.isEmpty()) {
+            basis = "stack";
+            int bestRank = Integer.MAX_VALUE;
+            for (StackFrame f : stack.frames()) {
+                String fn = f.function();
+                if (fn.equals("do_exit") || fn.equals("do_group_exit")) {
+                    exiting = true;
+                }
+                if (killable == null && isKillableFrame(fn)) {
+                    killable = Boolean.TRUE;
+                }
+                WaitKind k = kindOf(fn, f.module());
+                if (k != null && rank(k) < bestRank) {
+                    bestRank = rank(k);
+                    kind = k;
+                    decided = f;
+                }
+            }
+            if (kind == WaitKind.UNKNOWN && exiting) {
+                kind = WaitKind.EXIT_PATH;
+                decided = stack.find("do_exit");
+            }
+            function = decided == null ? stack.frames().get(0).function() : decided.function();
+        } else if (wchan != null) {
+            basis = "wchan";
+            function = wchan;
+            WaitKind k = kindOf(wchan, null);
+            kind = k == null ? (exiting ? WaitKind.EXIT_PATH : WaitKind.UNKNOWN) : k;
+            if (isKillableFrame(wchan)) {
+                killable = Boolean.TRUE;
+            }
+        } else if (syscall != null && syscall.kind() == SyscallInfo.Kind.IN_SYSCALL && x86_64 && syscall.number() == 58) {
+            basis = "syscall";
+            kind = WaitKind.VFORK;
+            function = "vfork";
+        } else if (exiting) {
+            basis = "stat";
+            kind = WaitKind.EXIT_PATH;
+        }
+        if (kind == WaitKind.VFORK) {
+            killable = Boolean.TRUE;
+        }
+        if (killable == null && isForcedFuse(stack)) {
+            killable = Boolean.FALSE;
+        }
+
+        // Which file: the fd named by the syscall, else any open file on a FUSE mount.
+        String file = null;
+        String mountPoint = null;
+        long conn = -1;
+        FdLink fd = fdOfSyscall(syscall, process, x86_64);
+        if (fd == null && process != null && process.fds() != null && (kind == WaitKind.FUSE || kind == WaitKind.UNKNOWN)) {
+            for (FdLink l : process.fds()) {
+                MountInfo m = process.mount(l.mountId());
+                if (m != null && m.isFuse()) {
+                    fd = l;
+                    break;
+                }
+            }
+        }
+        if (fd != null) {
+            file = fd.target();
+            MountInfo m = process.mount(fd.mountId());
+            if (m != null) {
+                mountPoint = m.mountPoint();
+                if (m.isFuse()) {
+                    conn = m.fuseConnectionId();
+                    if (kind == WaitKind.UNKNOWN) {
+                        kind = WaitKind.FUSE;
+                    }
+                }
+            }
+        }
+        if (conn < 0 && kind == WaitKind.FUSE && process != null && process.mounts() != null) {
+            MountInfo only = null;
+            int fuseMounts = 0;
+            for (MountInfo m : process.mounts()) {
+                if (m.isFuse()) {
+                    only = m;
+                    fuseMounts++;
+                }
+            }
+            if (fuseMounts == 1) {
+                conn = only.fuseConnectionId();
+                mountPoint = only.mountPoint();
+            }
+        }
+        String module = decided == null ? null : decided.module();
+        return new Wait(kind, killable, exiting, decided, function, module, basis, conn, file, mountPoint);
+    }
+
+    private static FdLink fdOfSyscall(SyscallInfo syscall, ProcessInfo process, boolean x86_64) {
+        if (!x86_64 || syscall == null || syscall.kind() != SyscallInfo.Kind.IN_SYSCALL || process == null
+                || process.fds() == null || syscall.args().isEmpty()) {
+            return null;
+        }
+        boolean takesFd = false;
+        for (int nr : FD_SYSCALLS) {
+            takesFd |= nr == syscall.number();
+        }
+        if (!takesFd) {
+            return null;
+        }
+        long fdNum;
+        try {
+            String a = syscall.args().get(0);
+            fdNum = Long.parseUnsignedLong(a.startsWith("0x") ? a.substring(2) : a, 16);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        for (FdLink l : process.fds()) {
+            if (l.fd() == fdNum) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    static boolean isKillableFrame(String fn) {
+        return fn.contains("_killable") || fn.equals("wait_for_vfork_done");
+    }
+
+    private static boolean isForcedFuse(KernelStack stack) {
+        if (stack == null) {
+            return false;
+        }
+        return stack.has("fuse_flush") || stack.has("fuse_release") || stack.has("fuse_send_writepage")
+                || stack.has("fuse_sync_release") || stack.has("fuse_send_destroy");
+    }
+
+    /** Lower is more specific. */
+    private static int rank(WaitKind k) {
+        switch (k) {
+            case FUSE: case NFS: case CIFS: case VHOST_AIO: return 0;
+            case DRIVER_MODULE: return 1;
+            case VFORK: case COREDUMP: case FREEZER: case PTRACE_STOP: case EXEC: return 2;
+            case AIO: case JOURNAL: return 3;
+            case MMAP_LOCK: return 4;
+            case BLOCK_IO: return 5;
+            case LOCK: return 6;
+            default: return 9;
+        }
+    }
+
+    static WaitKind kindOf(String fn, String module) {
+        if (fn.startsWith("fuse_") || fn.equals("request_wait_answer") || "fuse".equals(module)) {
+            return WaitKind.FUSE;
+        }
+        if (fn.startsWith("vhost_") || (module != null && module.startsWith("vhost"))) {
+            return WaitKind.VHOST_AIO;
+        }
+        if (fn.startsWith("rpc_") || fn.startsWith("nfs") || fn.startsWith("__rpc_") || "nfs".equals(module)
+                || "sunrpc".equals(module) || "nfsv4".equals(module) || "nfsv3".equals(module)) {
+            return WaitKind.NFS;
+        }
+        if (fn.startsWith("cifs_") || fn.startsWith("smb2_") || "cifs".equals(module)) {
+            return WaitKind.CIFS;
+        }
+        if (fn.equals("wait_for_vfork_done")) {
+            return WaitKind.VFORK;
+        }
+        if (fn.equals("coredump_wait") || fn.equals("do_coredump") || fn.equals("coredump_task_exit")) {
+            return WaitKind.COREDUMP;
+        }
+        if (fn.equals("__refrigerator") || fn.equals("do_freezer_trap")) {
+            return WaitKind.FREEZER;
+        }
+        if (fn.equals("ptrace_stop") || fn.equals("ptrace_notify")) {
+            return WaitKind.PTRACE_STOP;
+        }
+        if (fn.equals("de_thread")) {
+            return WaitKind.EXEC;
+        }
+        if (fn.equals("exit_aio") || fn.equals("read_events") || fn.startsWith("aio_")) {
+            return WaitKind.AIO;
+        }
+        if (fn.startsWith("jbd2") || fn.startsWith("xlog_") || fn.startsWith("xfs_log")) {
+            return WaitKind.JOURNAL;
+        }
+        if (module != null) {
+            return WaitKind.DRIVER_MODULE;
+        }
+        if (fn.contains("mmap_read_lock") || fn.contains("mmap_write_lock") || fn.equals("lock_mm_and_find_vma")
+                || fn.equals("exit_mm") || fn.equals("access_remote_vm") || fn.equals("__access_remote_vm")) {
+            return WaitKind.MMAP_LOCK;
+        }
+        if (fn.startsWith("folio_wait") || fn.startsWith("wait_on_page") || fn.equals("io_schedule")
+                || fn.equals("bit_wait_io") || fn.startsWith("__lock_page") || fn.startsWith("blk_")
+                || fn.equals("__wait_on_buffer") || fn.startsWith("wait_on_buffer") || fn.startsWith("submit_bio")
+                || fn.contains("writeback")) {
+            return WaitKind.BLOCK_IO;
+        }
+        if (fn.contains("rwsem_down") || fn.startsWith("down_read") || fn.startsWith("down_write")
+                || fn.contains("mutex_lock") || fn.equals("__down") || fn.startsWith("rt_mutex")) {
+            return WaitKind.LOCK;
+        }
+        return null;
+    }
+
+    /** The module-backed frames of a stack, for naming the driver involved. */
+    public static List<StackFrame> moduleFrames(KernelStack stack) {
+        return stack == null ? List.of() : stack.frames().stream().filter(f -> f.module() != null).toList();
+    }
+}

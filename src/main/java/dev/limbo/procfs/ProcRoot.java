@@ -1,0 +1,158 @@
+package dev.limbo.procfs;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A directory laid out like /proc: the live one, a saved tree, or one sample of a snapshot.
+ * Reads are plain open/read/close with a reused buffer; nothing here ever writes.
+ */
+public final class ProcRoot {
+    /** Files limbo must never read: they take the target's mmap lock or expose secrets. */
+    private static final String[] FORBIDDEN = {"environ", "mem", "maps", "smaps", "smaps_rollup", "numa_maps", "pagemap"};
+    private static final int MAX_BYTES = 1 << 20;
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16384]);
+
+    private final Path dir;
+    private final String prefix;
+    private final boolean live;
+    private volatile Recorder recorder;
+
+    private ProcRoot(Path dir, String display, boolean live) {
+        this.dir = dir;
+        this.prefix = display.endsWith("/") ? display : display + "/";
+        this.live = live;
+    }
+
+    public static ProcRoot live() {
+        return new ProcRoot(Path.of("/proc"), "/proc", true);
+    }
+
+    public static ProcRoot of(Path dir, String display) {
+        boolean live = dir.toAbsolutePath().normalize().equals(Path.of("/proc"));
+        return new ProcRoot(dir, display, live);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isLive() {
+        return live;
+    }
+
+    /** Path as shown in evidence, e.g. {@code /proc/22889/status}. */
+    public String display(String rel) {
+        return prefix + rel;
+    }
+
+    /** Receives every successful read and link (used by {@code limbo snapshot}). */
+    public interface Recorder {
+        void file(String rel, byte[] data);
+
+        void link(String rel, String target);
+    }
+
+    public void record(Recorder sink) {
+        this.recorder = sink;
+    }
+
+    public Read read(String rel) {
+        return read(rel, MAX_BYTES);
+    }
+
+    public Read read(String rel, int maxBytes) {
+        String shown = display(rel);
+        if (isForbidden(rel)) {
+            throw new IllegalArgumentException("limbo never reads " + rel);
+        }
+        ReadPool.noteReading(shown);
+        byte[] buf = BUFFER.get();
+        int n = 0;
+        try (FileInputStream in = new FileInputStream(dir.resolve(rel).toFile())) {
+            while (true) {
+                if (n == buf.length) {
+                    if (buf.length >= maxBytes) {
+                        break;
+                    }
+                    buf = Arrays.copyOf(buf, Math.min(maxBytes, buf.length * 2));
+                    BUFFER.set(buf);
+                }
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        } catch (FileNotFoundException e) {
+            return new Read(shown, null, classify(e.getMessage()));
+        } catch (IOException e) {
+            return new Read(shown, null, classify(e.getMessage()));
+        } finally {
+            ReadPool.noteReading(null);
+        }
+        Recorder sink = recorder;
+        if (sink != null) {
+            sink.file(rel, Arrays.copyOf(buf, n));
+        }
+        return new Read(shown, new String(buf, 0, n, StandardCharsets.UTF_8), Read.Absence.NONE);
+    }
+
+    /** Lists a directory's entries, or null when it is missing or unreadable. */
+    public String[] list(String rel) {
+        return (rel.isEmpty() ? dir.toFile() : new File(dir.toFile(), rel)).list();
+    }
+
+    public boolean isDirectory(String rel) {
+        return new File(dir.toFile(), rel).isDirectory();
+    }
+
+    /** The target of a symlink such as {@code PID/fd/3}, or null. Never follows it. */
+    public String readLink(String rel) {
+        try {
+            String target = Files.readSymbolicLink(dir.resolve(rel)).toString();
+            Recorder sink = recorder;
+            if (sink != null) {
+                sink.link(rel, target);
+            }
+            return target;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
+        }
+    }
+
+    static boolean isForbidden(String rel) {
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        for (String f : FORBIDDEN) {
+            if (name.equals(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Read.Absence classify(String message) {
+        if (message == null) {
+            return Read.Absence.ERROR;
+        }
+        if (message.contains("No such file")) {
+            return Read.Absence.MISSING;
+        }
+        if (message.contains("No such process")) {
+            return Read.Absence.GONE;
+        }
+        if (message.contains("Permission denied") || message.contains("Operation not permitted")) {
+            return Read.Absence.DENIED;
+        }
+        return Read.Absence.ERROR;
+    }
+}

@@ -1,0 +1,346 @@
+package dev.limbo.procfs;
+
+import dev.limbo.model.ProcessInfo;
+import dev.limbo.model.Sample;
+import dev.limbo.model.Task;
+import dev.limbo.model.TaskDetail;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads samples from a {@link ProcRoot}. A healthy task costs one read (its {@code stat}); only
+ * suspects (thread groups with a task in Z or D) and their parents and tracers get the deep reads.
+ */
+public final class Sampler {
+    private static final int MAX_FDS = 256;
+    private static final int MAX_RELATIVE_THREADS = 64;
+    private static final int CMDLINE_BYTES = 4096;
+
+    private final ProcRoot root;
+    private final ReadPool pool;
+
+    public Sampler(ProcRoot root, ReadPool pool) {
+        this.root = root;
+        this.pool = pool;
+    }
+
+    public ProcRoot root() {
+        return root;
+    }
+
+    private record Item(int pid, int tid) implements ReadPool.Target {
+    }
+
+    /** A complete pass over every task. */
+    public Sample full(int index) {
+        return sample(index, null, Set.of());
+    }
+
+    /**
+     * A pass over the given thread groups only (plus their parents and tracers), or over
+     * everything when {@code only} is null.
+     */
+    public Sample sample(int index, Set<Integer> only, Set<Integer> alsoDeep) {
+        long t0 = System.nanoTime();
+        HostFacts host = hostFacts();
+        List<BlockedRead> blocked = Collections.synchronizedList(new ArrayList<>());
+        List<Item> pids = new ArrayList<>();
+        if (only == null) {
+            String[] names = root.list("");
+            if (names != null) {
+                for (String name : names) {
+                    int pid = pidOf(name);
+                    if (pid > 0) {
+                        pids.add(new Item(pid, pid));
+                    }
+                }
+            }
+        } else {
+            for (int pid : only) {
+                pids.add(new Item(pid, pid));
+            }
+            for (int pid : alsoDeep) {
+                if (!only.contains(pid)) {
+                    pids.add(new Item(pid, pid));
+                }
+            }
+        }
+        Map<Item, List<Task>> listed = pool.run(pids, item -> listTasks(item.pid()), blocked);
+
+        Map<Integer, List<Task>> groups = new TreeMap<>();
+        for (Map.Entry<Item, List<Task>> e : listed.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                groups.put(e.getKey().pid(), e.getValue());
+            }
+        }
+
+        Set<Integer> suspects = new LinkedHashSet<>();
+        for (Map.Entry<Integer, List<Task>> e : groups.entrySet()) {
+            for (Task t : e.getValue()) {
+                if (t.state().isZombie() || t.state().isUninterruptible()) {
+                    suspects.add(e.getKey());
+                    break;
+                }
+            }
+        }
+
+        for (int tgid : alsoDeep) {
+            if (groups.containsKey(tgid)) {
+                suspects.add(tgid);
+            }
+        }
+        Map<Integer, ProcessInfo> processes = new HashMap<>();
+        deepRead(suspects, groups, processes, true, blocked);
+
+        // Relatives: the parents of suspects (who should reap) and the tracers of their threads.
+        Set<Integer> relatives = new LinkedHashSet<>();
+        for (int tgid : suspects) {
+            ProcessInfo p = processes.get(tgid);
+            if (p == null) {
+                continue;
+            }
+            for (Task t : p.threads()) {
+                addRelative(relatives, t.ppid(), processes, groups);
+                addRelative(relatives, t.tracerPid(), processes, groups);
+            }
+        }
+        if (only != null) {
+            // Relatives may not have been listed in a restricted pass.
+            List<Item> extra = new ArrayList<>();
+            for (int r : relatives) {
+                if (!groups.containsKey(r)) {
+                    extra.add(new Item(r, r));
+                }
+            }
+            for (Map.Entry<Item, List<Task>> e : pool.run(extra, item -> listTasks(item.pid()), blocked).entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    groups.put(e.getKey().pid(), e.getValue());
+                }
+            }
+        }
+        relatives.removeIf(r -> !groups.containsKey(r));
+        deepRead(relatives, groups, processes, false, blocked);
+
+        for (Map.Entry<Integer, List<Task>> e : groups.entrySet()) {
+            processes.computeIfAbsent(e.getKey(), tgid -> shallow(tgid, e.getValue()));
+        }
+        Map<Integer, Task> tasks = new HashMap<>();
+        for (ProcessInfo p : processes.values()) {
+            for (Task t : p.threads()) {
+                tasks.put(t.tid(), t);
+            }
+        }
+        return new Sample(index, t0, host, Collections.unmodifiableMap(processes),
+                Collections.unmodifiableMap(tasks), List.copyOf(blocked), only == null);
+    }
+
+    private static void addRelative(Set<Integer> relatives, int pid, Map<Integer, ProcessInfo> done, Map<Integer, List<Task>> groups) {
+        if (pid > 0 && !done.containsKey(pid)) {
+            relatives.add(pid);
+        }
+    }
+
+    private static ProcessInfo shallow(int tgid, List<Task> threads) {
+        Task leader = null;
+        for (Task t : threads) {
+            if (t.tid() == tgid) {
+                leader = t;
+            }
+        }
+        return new ProcessInfo(tgid, leader, threads, null, null, null, null, null);
+    }
+
+    private void deepRead(Set<Integer> tgids, Map<Integer, List<Task>> groups, Map<Integer, ProcessInfo> out,
+            boolean suspect, List<BlockedRead> blocked) {
+        List<Item> items = new ArrayList<>();
+        for (int tgid : tgids) {
+            items.add(new Item(tgid, tgid));
+        }
+        Map<Item, ProcessInfo> read = pool.run(items, item -> readProcess(item.pid(), groups.get(item.pid()), suspect), blocked);
+        Map<Item, Read> cmdlines = suspect
+                ? pool.run(items, item -> root.read(item.pid() + "/cmdline", CMDLINE_BYTES), blocked)
+                : Map.of();
+        for (Map.Entry<Item, ProcessInfo> e : read.entrySet()) {
+            ProcessInfo p = e.getValue();
+            Read cmd = cmdlines.get(e.getKey());
+            if (cmd == null && suspect) {
+                cmd = new Read(root.display(p.tgid() + "/cmdline"), null, Read.Absence.TIMED_OUT);
+            }
+            out.put(p.tgid(), new ProcessInfo(p.tgid(), p.leader(), p.threads(), p.cgroup(), p.cgroupRead(), p.fds(), p.mounts(), cmd));
+        }
+    }
+
+    private ProcessInfo readProcess(int tgid, List<Task> threads, boolean suspect) {
+        List<Task> detailed = new ArrayList<>();
+        Task leader = null;
+        int n = 0;
+        for (Task t : threads) {
+            boolean wanted = suspect || t.tid() == tgid || n < MAX_RELATIVE_THREADS;
+            n++;
+            Task d = wanted ? t.withDetail(readDetail(tgid, t.tid())) : t;
+            detailed.add(d);
+            if (d.tid() == tgid) {
+                leader = d;
+            }
+        }
+        Read cgroupRead = root.read(tgid + "/cgroup");
+        List<CgroupLine> cgroup = CgroupParser.parse(cgroupRead.text());
+        List<FdLink> fds = null;
+        List<MountInfo> mounts = null;
+        Task stuck = null;
+        if (suspect) {
+            for (Task t : detailed) {
+                if (t.state().isUninterruptible()) {
+                    stuck = t;
+                    break;
+                }
+            }
+        }
+        if (stuck != null) {
+            String dir = tgid + "/task/" + stuck.tid();
+            fds = readFds(dir);
+            mounts = MountInfoParser.parse(firstOk(dir + "/mountinfo", tgid + "/mountinfo").text());
+        }
+        return new ProcessInfo(tgid, leader, List.copyOf(detailed), cgroup, cgroupRead, fds, mounts, null);
+    }
+
+    private List<FdLink> readFds(String dir) {
+        String[] names = root.list(dir + "/fd");
+        if (names == null) {
+            return null;
+        }
+        List<FdLink> out = new ArrayList<>();
+        for (String name : names) {
+            int fd = pidOf(name);
+            if (fd < 0) {
+                continue;
+            }
+            String target = root.readLink(dir + "/fd/" + name);
+            if (target == null) {
+                continue;
+            }
+            int mnt = FdInfoParser.mountId(root.read(dir + "/fdinfo/" + name).text());
+            out.add(new FdLink(fd, target, mnt));
+            if (out.size() >= MAX_FDS) {
+                break;
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.fd(), b.fd()));
+        return List.copyOf(out);
+    }
+
+    private TaskDetail readDetail(int tgid, int tid) {
+        String dir = tgid + "/task/" + tid;
+        boolean leader = tgid == tid;
+        Read status = leader ? firstOk(tgid + "/status", dir + "/status") : root.read(dir + "/status");
+        Read stack = leader ? firstOk(dir + "/stack", tgid + "/stack") : root.read(dir + "/stack");
+        Read wchan = leader ? firstOk(dir + "/wchan", tgid + "/wchan") : root.read(dir + "/wchan");
+        Read syscall = leader ? firstOk(dir + "/syscall", tgid + "/syscall") : root.read(dir + "/syscall");
+        Read comm = root.read(dir + "/comm");
+        return new TaskDetail(
+                StatusParser.parse(status.text()), status,
+                stack.ok() ? StackParser.parse(stack.text()) : null, stack,
+                WchanParser.parse(wchan.text()), wchan,
+                SyscallParser.parse(syscall.text()), syscall,
+                CommParser.parse(comm.text()));
+    }
+
+    private Read firstOk(String a, String b) {
+        Read r = root.read(a);
+        if (r.ok() || r.absence() == Read.Absence.GONE) {
+            return r;
+        }
+        Read r2 = root.read(b);
+        return r2.ok() ? r2 : r;
+    }
+
+    /** The tasks of one thread group, each with its stat; empty when the group is gone. */
+    private List<Task> listTasks(int pid) {
+        String[] tids = root.list(pid + "/task");
+        List<Task> out = new ArrayList<>();
+        if (tids == null) {
+            Task t = readTask(pid, pid, pid + "/stat", pid + "/status");
+            if (t != null) {
+                out.add(t);
+            }
+            return out;
+        }
+        for (String name : tids) {
+            int tid = pidOf(name);
+            if (tid <= 0) {
+                continue;
+            }
+            String dir = pid + "/task/" + tid;
+            Task t = readTask(pid, tid, dir + "/stat", tid == pid ? pid + "/status" : dir + "/status");
+            if (t == null && tid == pid) {
+                t = readTask(pid, tid, pid + "/stat", dir + "/status");
+            }
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.tid(), b.tid()));
+        return out;
+    }
+
+    private Task readTask(int tgid, int tid, String statPath, String statusPath) {
+        Read stat = root.read(statPath);
+        TaskStat parsed = StatParser.parse(stat.text());
+        if (parsed != null) {
+            return new Task(tid, tgid, parsed, stat, null);
+        }
+        if (stat.absence() == Read.Absence.GONE) {
+            return null;
+        }
+        // A saved tree may hold status but no stat.
+        Read status = root.read(statusPath);
+        TaskStatus s = StatusParser.parse(status.text());
+        if (s == null) {
+            return null;
+        }
+        TaskDetail detail = new TaskDetail(s, status, null, null, null, null, null, null, null);
+        return new Task(tid, tgid, null, stat, detail);
+    }
+
+    public HostFacts hostFacts() {
+        String stat = root.read("stat").text();
+        return new HostFacts(
+                HostFactsParser.uptime(root.read("uptime").text()),
+                HostFactsParser.firstLine(root.read("loadavg").text()),
+                HostFactsParser.statField(stat, "btime"),
+                (int) HostFactsParser.statField(stat, "procs_running"),
+                (int) HostFactsParser.statField(stat, "procs_blocked"),
+                HostFactsParser.integer(root.read("sys/kernel/hung_task_timeout_secs").text()),
+                HostFactsParser.integer(root.read("sys/kernel/pid_max").text()),
+                HostFactsParser.firstLine(root.read("sys/kernel/hostname").text()),
+                HostFactsParser.firstLine(root.read("sys/kernel/osrelease").text()));
+    }
+
+    static int pidOf(String name) {
+        int n = name.length();
+        if (n == 0 || n > 10) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** Convenience for tests: the thread groups present in a sample. */
+    public static Collection<Integer> tgids(Sample s) {
+        return s.processes().keySet();
+    }
+}

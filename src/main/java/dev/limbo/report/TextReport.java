@@ -1,0 +1,150 @@
+package dev.limbo.report;
+
+import dev.limbo.model.Wait;
+import dev.limbo.rules.Evidence;
+import dev.limbo.rules.Finding;
+import dev.limbo.rules.Remedy;
+import dev.limbo.rules.Texts;
+import java.io.PrintStream;
+import java.util.List;
+
+/** Renders a {@link Report} for people: a summary line, then findings worst first. */
+public final class TextReport {
+    private TextReport() {
+    }
+
+    public static void render(Report r, Texts t, PrintStream out, boolean full) {
+        Report.Summary s = r.summary();
+        out.println(t.get("text.summary", verdict(r, t), s.critical(), s.warning(), s.info(), s.processes(), s.tasks(),
+                s.zombies(), s.dstate(), r.host().procRoot(), r.host().samples()));
+        for (Finding f : r.findings()) {
+            out.println();
+            finding(f, t, out, full);
+        }
+        if (!full && r.findings().stream().anyMatch(f -> f.severity() != dev.limbo.rules.Severity.INFO)) {
+            out.println();
+            out.println(t.get("text.hint.explain"));
+        }
+    }
+
+    static String verdict(Report r, Texts t) {
+        return r.worst() == null ? t.get("text.verdict.ok") : r.worst().name();
+    }
+
+    public static void finding(Finding f, Texts t, PrintStream out, boolean full) {
+        String tids = f.tids().isEmpty() ? "" : "  " + t.get("text.tids", join(f.tids()));
+        out.println(f.severity().name() + "  " + f.rule() + "  " + t.get("text.pid", f.pid())
+                + (f.comm() == null ? "" : " (" + f.comm() + ")") + tids);
+        out.println("  " + f.title());
+        String where = where(f, t);
+        if (where != null) {
+            out.println("  " + where);
+        }
+        if (f.waitsOn() != null) {
+            out.println("  " + t.get("text.waits-on", describe(f.waitsOn())) + (f.progress() == null ? ""
+                    : "   " + t.get("text.progress", t.get("progress.label." + f.progress()))));
+        }
+        out.println("  " + t.get("text.evidence"));
+        for (Evidence e : f.evidence()) {
+            out.println("    " + e.path() + ": " + e.line());
+        }
+        if (full) {
+            out.println("  " + t.get("text.causes"));
+            int i = 1;
+            for (String c : f.causes()) {
+                out.println(wrap("    " + i++ + ". ", c));
+            }
+        }
+        if (f.releasedWhen() != null) {
+            out.println(wrap("  " + t.get("text.released") + " ", f.releasedWhen()));
+        }
+        if (full) {
+            if (!f.doesNotHelp().isEmpty()) {
+                out.println("  " + t.get("text.does-not-help"));
+                for (String d : f.doesNotHelp()) {
+                    out.println(wrap("    - ", d));
+                }
+            }
+            if (!f.remedies().isEmpty()) {
+                out.println("  " + t.get("text.remedies"));
+                int i = 1;
+                for (Remedy r : f.remedies()) {
+                    out.println(wrap("    " + i++ + ". ", r.action()));
+                    out.println(wrap("       " + t.get("text.risk") + " ", r.risk()));
+                }
+            }
+        }
+    }
+
+    static String where(Finding f, Texts t) {
+        StringBuilder b = new StringBuilder();
+        if (f.attribution() != null && f.attribution().containerId() != null) {
+            b.append(t.get("text.container", f.attribution().runtime(), f.attribution().shortId()));
+        }
+        if (f.nsPids() != null && f.nsPids().size() > 1) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(t.get("text.nspid", f.nsPids().get(f.nsPids().size() - 1), f.nsPids().get(0)));
+        }
+        if (f.attribution() != null && f.attribution().unit() != null) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(t.get("text.unit", f.attribution().unit()));
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    public static String describe(Wait w) {
+        StringBuilder b = new StringBuilder(w.kind().name().toLowerCase().replace('_', '-'));
+        if (w.function() != null) {
+            b.append(" (").append(w.function());
+            if (w.module() != null) {
+                b.append(" [").append(w.module()).append(']');
+            }
+            b.append(')');
+        }
+        if (w.fuseConnection() >= 0) {
+            b.append(" fuse-conn ").append(w.fuseConnection());
+        }
+        if (w.killable() != null) {
+            b.append(w.killable() ? " killable" : " unkillable");
+        }
+        if (w.exiting()) {
+            b.append(" in-exit");
+        }
+        return b.toString();
+    }
+
+    static String join(List<Integer> xs) {
+        StringBuilder b = new StringBuilder();
+        for (int x : xs) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(x);
+        }
+        return b.toString();
+    }
+
+    /** Wraps long prose at 100 columns, indenting continuation lines under the text. */
+    static String wrap(String prefix, String text) {
+        int width = 100;
+        String indent = " ".repeat(prefix.length());
+        StringBuilder out = new StringBuilder(prefix);
+        int col = prefix.length();
+        for (String word : text.split(" ")) {
+            if (col + word.length() + 1 > width && col > prefix.length()) {
+                out.append('\n').append(indent);
+                col = indent.length();
+            } else if (col > prefix.length()) {
+                out.append(' ');
+                col++;
+            }
+            out.append(word);
+            col += word.length();
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.limbo.rules;
+
+import dev.limbo.model.Attribution;
+import dev.limbo.model.Observation;
+import dev.limbo.model.ProcessInfo;
+import dev.limbo.model.Progress;
+import dev.limbo.model.Sample;
+import dev.limbo.model.Task;
+import dev.limbo.model.Wait;
+import dev.limbo.model.WaitClassifier;
+import dev.limbo.procfs.SignalSet;
+import dev.limbo.procfs.TaskStatus;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every rule sees: the observation, options, texts, and shared judgements (cached). */
+public final class Context {
+    private final Observation observation;
+    private final RuleOptions options;
+    private final Texts texts;
+    private final Map<Integer, Wait> waits = new HashMap<>();
+    private Map<Integer, ZombieCase> zombieCases;
+
+    public Context(Observation observation, RuleOptions options, Texts texts) {
+        this.observation = observation;
+        this.options = options;
+        this.texts = texts;
+    }
+
+    public Observation observation() {
+        return observation;
+    }
+
+    public Sample latest() {
+        return observation.latest();
+    }
+
+    public RuleOptions options() {
+        return options;
+    }
+
+    public Texts texts() {
+        return texts;
+    }
+
+    public String t(String key, Object... args) {
+        return texts.get(key, args);
+    }
+
+    /** What a D task waits on (classified once per task). */
+    public Wait waitOf(Task task) {
+        return waits.computeIfAbsent(task.tid(),
+                tid -> WaitClassifier.classify(task, latest().process(task.tgid()), options.x86_64()));
+    }
+
+    public Progress progress(Task task) {
+        return observation.progress(task.tid());
+    }
+
+    /** How each zombie leader (by tgid) is to be explained; exactly one rule claims each. */
+    public ZombieCase zombieCase(int tgid) {
+        if (zombieCases == null) {
+            zombieCases = ZombieCase.classify(this);
+        }
+        return zombieCases.get(tgid);
+    }
+
+    /** Whether this zombie leader was present in every sample that could have seen it. */
+    public boolean persistent(int tid) {
+        int n = 0;
+        int seen = 0;
+        for (Sample s : observation.samples()) {
+            if (s.complete() || s.process(tid) != null || s.task(tid) != null) {
+                n++;
+            }
+            if (s.task(tid) != null && s.task(tid).state().isZombie()) {
+                seen++;
+            }
+        }
+        return seen == n;
+    }
+
+    public Attribution attribution(ProcessInfo p) {
+        return p == null ? null : Attribution.from(p.cgroup());
+    }
+
+    /** NStgid of the process when it lives in a nested pid namespace (host pid first), else null. */
+    public List<Integer> nsPids(ProcessInfo p) {
+        if (p == null) {
+            return null;
+        }
+        for (Task t : p.threads()) {
+            TaskStatus s = t.status();
+            if (s != null && s.nsTgid() != null) {
+                return s.nsTgid().size() > 1 ? s.nsTgid() : null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether pid is PID 1 of its own pid namespace (its NStgid ends in 1), or the host's PID 1. */
+    public boolean isNamespaceInit(ProcessInfo p) {
+        if (p == null) {
+            return false;
+        }
+        if (p.tgid() == 1) {
+            return true;
+        }
+        Task leader = p.leader();
+        TaskStatus s = leader == null ? null : leader.status();
+        return s != null && s.nsTgid() != null && s.nsTgid().size() > 1 && s.nsTgid().get(s.nsTgid().size() - 1) == 1;
+    }
+
+    /** Human name of a process: {@code 1234 (comm)}. */
+    public String name(ProcessInfo p, int pid) {
+        String comm = p == null ? null : p.comm();
+        return comm == null ? String.valueOf(pid) : pid + " (" + comm + ")";
+    }
+
+    public String name(Task t) {
+        String comm = t.comm();
+        return comm == null ? String.valueOf(t.tid()) : t.tid() + " (" + comm + ")";
+    }
+
+    /** Whether SIGKILL is pending for the task, privately or for the group. */
+    public static boolean killPending(TaskStatus s) {
+        if (s == null) {
+            return false;
+        }
+        return has(s.sigPnd(), SignalSet.SIGKILL) || has(s.shdPnd(), SignalSet.SIGKILL);
+    }
+
+    static boolean has(SignalSet set, int sig) {
+        return set != null && set.contains(sig);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.limbo.rules;
+
+/** One remedy and what it risks. */
+public record Remedy(String action, String risk) {
+}

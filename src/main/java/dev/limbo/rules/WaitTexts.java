@@ -1,0 +1,77 @@
+package dev.limbo.rules;
+
+import dev.limbo.model.Progress;
+import dev.limbo.model.Wait;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sentences about what a D task waits on, what ends that wait, and the remedies. */
+final class WaitTexts {
+    private WaitTexts() {
+    }
+
+    static String key(Wait w) {
+        return "wait." + w.kind().name().toLowerCase().replace('_', '-');
+    }
+
+    private static Object[] args(Wait w) {
+        return new Object[] {
+            w.function() == null ? "?" : w.function(),
+            w.module() == null ? "?" : w.module(),
+            w.fuseConnection() >= 0 ? String.valueOf(w.fuseConnection()) : "N",
+            w.file() == null ? "?" : w.file(),
+            w.mountPoint() == null ? "?" : w.mountPoint()
+        };
+    }
+
+    static String what(Context ctx, Wait w) {
+        String s = ctx.t(key(w) + ".what", args(w));
+        if (w.killable() == Boolean.TRUE) {
+            s += " " + ctx.t("wait.killable");
+        } else if (w.killable() == Boolean.FALSE) {
+            s += " " + ctx.t("wait.unkillable");
+        }
+        if (w.file() != null) {
+            s += " " + ctx.t("wait.file", w.file());
+        }
+        return s;
+    }
+
+    static String release(Context ctx, Wait w) {
+        return ctx.t(key(w) + ".release", args(w));
+    }
+
+    static List<Remedy> remedies(Context ctx, Wait w) {
+        List<Remedy> out = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String k = key(w) + ".remedy." + i;
+            if (!ctx.texts().has(k + ".action")) {
+                break;
+            }
+            out.add(new Remedy(ctx.t(k + ".action", args(w)), ctx.t(k + ".risk", args(w))));
+        }
+        out.add(new Remedy(ctx.t("remedy.reboot.action"), ctx.t("remedy.reboot.risk")));
+        return out;
+    }
+
+    /** What the judgement rests on, when it is less than a kernel stack. */
+    static String basis(Context ctx, Wait w) {
+        if (w.basis().equals("stack")) {
+            return null;
+        }
+        return ctx.t("wait.basis." + w.basis());
+    }
+
+    static String progress(Context ctx, Progress p) {
+        int n = ctx.observation().samples().size();
+        String span = String.format(java.util.Locale.ROOT, "%.1f", ctx.observation().spanSeconds());
+        switch (p) {
+            case STUCK:
+                return ctx.t("progress.stuck", n, span);
+            case PROGRESSING:
+                return ctx.t("progress.progressing", n, span);
+            default:
+                return n < 2 ? ctx.t("progress.single") : ctx.t("progress.unknown");
+        }
+    }
+}
