@@ -10,19 +10,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>java bench/JavaScanFloor.java [RUNS [THREADS [PROC_ROOT]]]</pre>
  *
- * Prints "run=i threads=T tasks=N zombies=Z dstate=D ns=X" per run; run 1 is cold.
+ * Prints "run=i threads=T tasks=N zombies=Z dstate=D ns=X cpu_ms=C" per run; run 1 is cold.
  */
 public final class JavaScanFloor {
+    static long cpuMs() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String root = args.length > 2 ? args[2] : "/proc";
         for (int r = 1; r <= runs; r++) {
+            long c0 = cpuMs();
             long t0 = System.nanoTime();
             int[] counts = scan(root, threads);
             long t1 = System.nanoTime();
+            long c1 = cpuMs();
             System.out.println("run=" + r + " threads=" + threads + " tasks=" + counts[0] + " zombies=" + counts[1]
-                    + " dstate=" + counts[2] + " ns=" + (t1 - t0));
+                    + " dstate=" + counts[2] + " ns=" + (t1 - t0) + " cpu_ms=" + (c1 - c0));
         }
     }
 

@@ -6,8 +6,8 @@
  *
  *   stat-read-baseline [--repeat K] [PROC_ROOT]
  *
- * Prints one line per pass on stdout: "tasks=N bytes=B ns=T" where T is the pass's wall time
- * (CLOCK_MONOTONIC) excluding process start-up. Exit 0, or 1 if PROC_ROOT cannot be opened.
+ * Prints one line per pass on stdout: "tasks=N bytes=B ns=T cpu_ns=C": the pass's wall time
+ * (CLOCK_MONOTONIC) and CPU time (user+sys), excluding process start-up. Exit 0, or 1 if PROC_ROOT cannot be opened.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,6 +22,13 @@ static long long now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -50,7 +57,7 @@ int main(int argc, char **argv)
 
     char buf[1024];
     for (long r = 0; r < repeat; r++) {
-        long long t0 = now_ns();
+        long long t0 = now_ns(), c0 = cpu_ns();
         long tasks = 0, bytes = 0;
         DIR *proc = opendir(root);
         if (!proc) {
@@ -91,8 +98,8 @@ int main(int argc, char **argv)
             closedir(task);
         }
         closedir(proc);
-        long long t1 = now_ns();
-        printf("tasks=%ld bytes=%ld ns=%lld\n", tasks, bytes, t1 - t0);
+        long long t1 = now_ns(), c1 = cpu_ns();
+        printf("tasks=%ld bytes=%ld ns=%lld cpu_ns=%lld\n", tasks, bytes, t1 - t0, c1 - c0);
     }
     return 0;
 }
