@@ -1,6 +1,7 @@
 package dev.limbo.cli;
 
 import dev.limbo.model.Observation;
+import dev.limbo.procfs.Privileges;
 import dev.limbo.procfs.ProcSource;
 import dev.limbo.report.JsonReport;
 import dev.limbo.report.Report;
@@ -36,6 +37,10 @@ public final class ScanCommand implements Callable<Integer> {
             main.out.println(JsonReport.render(report));
         } else {
             TextReport.render(report, common.texts(), main.out, false);
+            if (source.isLive() && !Privileges.canReadStacks()) {
+                main.out.println();
+                main.out.println(common.texts().get("text.note.no-stacks"));
+            }
         }
         return report.exitCode();
     }

@@ -118,15 +118,17 @@ public final class Archive {
         if (!readFully(in, data) && size > 0) {
             throw new EOFException();
         }
-        skip(in, pad(size));
+        skipExactly(in, pad(size));
         return data;
     }
 
+    /** Skips an entry's data of n bytes and its padding to the next block. */
     private static void skip(InputStream in, long n) throws IOException {
+        skipExactly(in, n + pad(n));
+    }
+
+    private static void skipExactly(InputStream in, long n) throws IOException {
         long total = n;
-        if (n > 0 && n % BLOCK != 0) {
-            total = n + pad(n);
-        }
         while (total > 0) {
             long s = in.skip(total);
             if (s <= 0) {

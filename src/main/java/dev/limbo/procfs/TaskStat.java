@@ -29,7 +29,7 @@ public record TaskStat(
     public static final long PF_KTHREAD = 0x00200000;
 
     public boolean isKernelThread() {
-        return (flags & PF_KTHREAD) != 0;
+        return flags >= 0 && (flags & PF_KTHREAD) != 0;
     }
 
     public boolean isExiting() {

@@ -54,6 +54,24 @@ public final class Context {
                 tid -> WaitClassifier.classify(task, latest().process(task.tgid()), options.x86_64()));
     }
 
+    /**
+     * Whether the task's wait is killable in fact: the frames say so, and a SIGKILL has not stayed
+     * pending on it across samples (a killable wait would have woken).
+     */
+    public boolean killable(Task task) {
+        if (waitOf(task).killable() != Boolean.TRUE) {
+            return false;
+        }
+        int pendingWhileD = 0;
+        for (Sample s : observation.samples()) {
+            Task t = s.task(task.tid());
+            if (t != null && t.state().isUninterruptible() && t.status() != null && has(t.status().sigPnd(), SignalSet.SIGKILL)) {
+                pendingWhileD++;
+            }
+        }
+        return pendingWhileD < 2;
+    }
+
     public Progress progress(Task task) {
         return observation.progress(task.tid());
     }

@@ -38,7 +38,7 @@ public final class HungTaskRule implements Rule {
                 }
                 Wait w = ctx.waitOf(t);
                 Progress progress = ctx.progress(t);
-                if (w.killable() == Boolean.TRUE || w.exiting() || progress == Progress.PROGRESSING) {
+                if (ctx.killable(t) || w.exiting() || progress == Progress.PROGRESSING) {
                     continue;
                 }
                 out.add(explain(ctx, p, t, w, progress));

@@ -31,7 +31,7 @@ public final class KillableWaitRule implements Rule {
                     continue;
                 }
                 Wait w = ctx.waitOf(t);
-                if (w.killable() != Boolean.TRUE || w.exiting()) {
+                if (!ctx.killable(t) || w.exiting()) {
                     continue;
                 }
                 Progress progress = ctx.progress(t);

@@ -69,6 +69,14 @@ public final class ZombieLeaderStuckThreadRule implements Rule {
         b.cause(ID + ".cause.stuck", ctx.name(first),
                 wait.exiting() ? ctx.t(ID + ".where.exit") : ctx.t(ID + ".where.syscall"), WaitTexts.what(ctx, wait));
         b.causeText(WaitTexts.basis(ctx, wait));
+        if (fs != null && fs.sigPnd() != null) {
+            boolean ownKill = fs.sigPnd().contains(SignalSet.SIGKILL);
+            if (ownKill && !wait.exiting()) {
+                b.cause(ID + ".cause.kill-not-dequeued", first.tid());
+            } else if (!ownKill && wait.exiting()) {
+                b.cause(ID + ".cause.kill-consumed", first.tid(), fs.sigPnd().isEmpty() ? "-" : fs.sigPnd().names());
+            }
+        }
         b.cause(ID + ".cause.wait", p.tgid());
         if (tracer > 0) {
             b.cause(ID + ".cause.traced", first.tid(), tracer);
