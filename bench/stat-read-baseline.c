@@ -9,7 +9,9 @@
  * Prints one line per pass on stdout: "tasks=N bytes=B ns=T cpu_ns=C": the pass's wall time
  * (CLOCK_MONOTONIC) and CPU time (user+sys), excluding process start-up. Exit 0, or 1 if PROC_ROOT cannot be opened.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>

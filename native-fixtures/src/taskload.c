@@ -15,7 +15,9 @@
  * touched, so 30,000 tasks cost little user memory. A failure (fork or thread creation, e.g.
  * pid space exhausted) cleans up, prints one line on stderr and exits non-zero.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
