@@ -70,8 +70,10 @@ public final class CommonOptions {
         return intervalMs == null ? DEFAULT_INTERVAL_MS : intervalMs;
     }
 
-    public ReadPool pool() {
-        return new ReadPool(2, readTimeoutMs == null ? 500 : Math.max(1, readTimeoutMs));
+    /** Live reads are abandoned after 500 ms; saved files cannot block on a task, so 10 s. */
+    public ReadPool pool(boolean live) {
+        long dflt = live ? 500 : 10_000;
+        return new ReadPool(2, readTimeoutMs == null ? dflt : Math.max(1, readTimeoutMs));
     }
 
     public ProcSource source() {
@@ -89,7 +91,7 @@ public final class CommonOptions {
     }
 
     public Observation observe(ProcSource source, Set<Integer> alsoDeep) {
-        return source.observe(pool(), samples(), intervalMs(), alsoDeep);
+        return source.observe(pool(source.isLive()), samples(), intervalMs(), alsoDeep);
     }
 
     /** The interval actually between samples, for the report (0 for a single sample). */

@@ -33,14 +33,10 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Long>
             factor = 3_600_000;
             num = v.substring(0, v.length() - 1);
         }
-        try {
-            double d = Double.parseDouble(num);
-            if (d < 0 || Double.isNaN(d) || Double.isInfinite(d) || num.isEmpty() || !Character.isDigit(num.charAt(0))) {
-                return -1;
-            }
-            return Math.round(d * factor);
-        } catch (NumberFormatException e) {
+        // Plain decimal digits only: Double.parseDouble would also take "10d", "3f" or "1e3".
+        if (!num.matches("[0-9]{1,12}(\\.[0-9]{1,9})?")) {
             return -1;
         }
+        return Math.round(Double.parseDouble(num) * factor);
     }
 }

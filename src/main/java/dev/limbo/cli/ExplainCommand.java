@@ -44,31 +44,32 @@ public final class ExplainCommand implements Callable<Integer> {
         if (id <= 0) {
             throw new Main.UsageError("not a pid: '" + target + "'");
         }
-        ProcSource source = common.source();
-        int tgid = source.resolveTgid(id);
-        if (tgid < 0) {
-            throw new Main.UsageError("no process or thread " + id + " in " + source.display());
+        try (ProcSource source = common.source()) {
+            int tgid = source.resolveTgid(id);
+            if (tgid < 0) {
+                throw new Main.UsageError("no process or thread " + id + " in " + source.display());
+            }
+            Observation obs = common.observe(source, Set.of(tgid));
+            ProcessInfo process = obs.latest().process(tgid);
+            if (process == null) {
+                process = obs.first().process(tgid);
+            }
+            if (process == null) {
+                throw new Main.UsageError("process " + tgid + " vanished while it was being read");
+            }
+            List<Integer> tids = process.threads().stream().map(Task::tid).toList();
+            List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts())
+                    .diagnose(obs, f -> f.pid() == tgid || f.tids().stream().anyMatch(tids::contains));
+            Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
+            if (common.json()) {
+                ObjectNode root = JsonReport.tree(report);
+                ObjectNode t = ExplainReport.json(obs, process, id);
+                root.set("target", t);
+                main.out.println(root.toPrettyString());
+            } else {
+                ExplainReport.render(obs, process, id, report, common.texts(), main.out);
+            }
+            return report.exitCode();
         }
-        Observation obs = common.observe(source, Set.of(tgid));
-        ProcessInfo process = obs.latest().process(tgid);
-        if (process == null) {
-            process = obs.first().process(tgid);
-        }
-        if (process == null) {
-            throw new Main.UsageError("process " + tgid + " vanished while it was being read");
-        }
-        List<Integer> tids = process.threads().stream().map(Task::tid).toList();
-        List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts())
-                .diagnose(obs, f -> f.pid() == tgid || f.tids().stream().anyMatch(tids::contains));
-        Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
-        if (common.json()) {
-            ObjectNode root = JsonReport.tree(report);
-            ObjectNode t = ExplainReport.json(obs, process, id);
-            root.set("target", t);
-            main.out.println(root.toPrettyString());
-        } else {
-            ExplainReport.render(obs, process, id, report, common.texts(), main.out);
-        }
-        return report.exitCode();
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** limbo's entry point: picocli dispatch, one-line errors, SPEC exit codes. */
 @Command(name = "limbo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds tasks stuck between life and death (unreaped zombies, D-state threads) and explains why.",
-        subcommands = {ScanCommand.class, ExplainCommand.class, SnapshotCommand.class, RulesCommand.class})
+        subcommands = {ScanCommand.class, ExplainCommand.class, SnapshotCommand.class, RulesCommand.class, CheckCommand.class, WatchCommand.class})
 public final class Main implements Runnable {
     /** Exit code when limbo could not do its job (bad arguments, unreadable root). */
     public static final int EXIT_TOOL_ERROR = 3;

@@ -29,19 +29,20 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.validate();
-        ProcSource source = common.source();
-        Observation obs = common.observe(source, Set.of());
-        List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs);
-        Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
-        if (common.json()) {
-            main.out.println(JsonReport.render(report));
-        } else {
-            TextReport.render(report, common.texts(), main.out, false);
-            if (source.isLive() && !Privileges.canReadStacks()) {
-                main.out.println();
-                main.out.println(common.texts().get("text.note.no-stacks"));
+        try (ProcSource source = common.source()) {
+            Observation obs = common.observe(source, Set.of());
+            List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs);
+            Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
+            if (common.json()) {
+                main.out.println(JsonReport.render(report));
+            } else {
+                TextReport.render(report, common.texts(), main.out, false);
+                if (source.isLive() && !Privileges.canReadStacks()) {
+                    main.out.println();
+                    main.out.println(common.texts().get("text.note.no-stacks"));
+                }
             }
+            return report.exitCode();
         }
-        return report.exitCode();
     }
 }

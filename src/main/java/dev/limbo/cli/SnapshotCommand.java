@@ -66,7 +66,7 @@ public final class SnapshotCommand implements Callable<Integer> {
                 links.get(current[0]).put(rel, target);
             }
         });
-        var obs = source.observe(common.pool(), common.samples(), common.intervalMs(), Set.of(), i -> {
+        var obs = source.observe(common.pool(true), common.samples(), common.intervalMs(), Set.of(), i -> {
             synchronized (files) {
                 files.add(new TreeMap<>());
                 links.add(new TreeMap<>());
@@ -74,6 +74,16 @@ public final class SnapshotCommand implements Callable<Integer> {
             }
         });
         root.record(null);
+        // Reads that blocked leave a marker, so that a scan of the snapshot still reports them.
+        for (int i = 0; i < obs.samples().size() && i < files.size(); i++) {
+            for (var blocked : obs.samples().get(i).blockedReads()) {
+                String rel = blocked.path().startsWith(root.display("")) ? blocked.path().substring(root.display("").length()) : null;
+                if (rel != null) {
+                    files.get(i).put(rel + ProcRoot.TIMED_OUT_SUFFIX,
+                            String.valueOf(blocked.waitedMillis()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+            }
+        }
         Path tmp = output.resolveSibling("." + name + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /** Where a process lives, from its cgroup paths: a container (runtime and id) and a systemd unit. */
 public record Attribution(String runtime, String containerId, String unit, String cgroupLine) {
-    private static final Pattern ID = Pattern.compile("(?:^|[/-])([0-9a-f]{64})(?:\\.scope)?(?:/|$)");
+    /** A 64-hex container id as a path segment or a scope suffix; the innermost (last) one wins. */
+    private static final Pattern ID = Pattern.compile("(?<![^/-])([0-9a-f]{64})(?=(?:\\.scope)?(?:/|$))");
     private static final Pattern UNIT = Pattern.compile("([^/]+\\.(?:service|scope))(?:/|$)");
 
     public static Attribution from(List<CgroupLine> lines) {
@@ -20,10 +21,14 @@ public record Attribution(String runtime, String containerId, String unit, Strin
         String evidence = null;
         for (CgroupLine l : lines) {
             String path = l.path();
-            if (id == null) {
+            if (id == null && !path.contains("libpod-conmon-")) {
                 Matcher m = ID.matcher(path);
-                if (m.find()) {
-                    id = m.group(1);
+                String last = null;
+                while (m.find()) {
+                    last = m.group(1);
+                }
+                if (last != null) {
+                    id = last;
                     runtime = runtimeOf(path);
                     evidence = l.line();
                 }

@@ -33,6 +33,7 @@ public final class WaitClassifier {
         if (stack != null && !stack.isEmpty()) {
             basis = "stack";
             int bestRank = Integer.MAX_VALUE;
+            boolean innerKind = false;
             for (StackFrame f : stack.frames()) {
                 String fn = f.function();
                 if (fn.equals("do_exit") || fn.equals("do_group_exit")) {
@@ -42,6 +43,12 @@ public final class WaitClassifier {
                     killable = Boolean.TRUE;
                 }
                 WaitKind k = kindOf(fn, f.module());
+                // kernel_clone is a vfork wait only when nothing inside it is the wait (a lock taken
+                // while copying the process is a lock wait).
+                if (k == WaitKind.VFORK && innerKind && !fn.equals("wait_for_vfork_done")) {
+                    k = null;
+                }
+                innerKind |= k != null;
                 if (k != null && rank(k) < bestRank) {
                     bestRank = rank(k);
                     kind = k;
@@ -72,6 +79,15 @@ public final class WaitClassifier {
         }
         if (kind == WaitKind.VFORK) {
             killable = Boolean.TRUE;
+        }
+        // A /proc reader of another process's memory (cmdline, environ) waits in
+        // mmap_read_lock_killable(), inlined into __access_remote_vm (killable since 5.3). Only
+        // when it is the innermost frame: a fault under it is the holder's unkillable wait.
+        if (stack != null && !stack.isEmpty()) {
+            String top = stack.frames().get(0).function();
+            if (top.equals("__access_remote_vm") || top.equals("access_remote_vm")) {
+                killable = Boolean.TRUE;
+            }
         }
         if (killable == null && isForcedFuse(stack)) {
             killable = Boolean.FALSE;

@@ -35,6 +35,11 @@ public final class ProcRoot {
         return new ProcRoot(Path.of("/proc"), "/proc", true);
     }
 
+    /** A live procfs mounted at another path (e.g. the host's /proc inside a container). */
+    public static ProcRoot liveAt(Path dir, String display) {
+        return new ProcRoot(dir, display, true);
+    }
+
     public static ProcRoot of(Path dir, String display) {
         boolean live = dir.toAbsolutePath().normalize().equals(Path.of("/proc"));
         return new ProcRoot(dir, display, live);
@@ -103,6 +108,28 @@ public final class ProcRoot {
             sink.file(rel, Arrays.copyOf(buf, n));
         }
         return new Read(shown, new String(buf, 0, n, StandardCharsets.UTF_8), Read.Absence.NONE);
+    }
+
+    /** Suffix of the marker a snapshot writes in place of a file whose read timed out. */
+    public static final String TIMED_OUT_SUFFIX = ".limbo-timed-out";
+
+    /**
+     * For a saved tree: how long the read of {@code rel} waited before it was abandoned when the
+     * snapshot was taken, or -1 when it did not time out (or this is the live /proc).
+     */
+    public long savedTimeoutMillis(String rel) {
+        if (live) {
+            return -1;
+        }
+        File marker = new File(dir.toFile(), rel + TIMED_OUT_SUFFIX);
+        if (!marker.isFile()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readString(marker.toPath()).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Lists a directory's entries, or null when it is missing or unreadable. */

@@ -21,7 +21,7 @@ import java.util.function.IntConsumer;
  * Where samples come from: the live /proc (sampled now, suspects re-read), a saved tree, or a
  * snapshot (directory or .tar.gz holding samples/0..n).
  */
-public final class ProcSource {
+public final class ProcSource implements AutoCloseable {
     /** A --proc-root that cannot be used: the CLI prints the message and exits 3. */
     public static final class BadRootException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -34,6 +34,9 @@ public final class ProcSource {
     private final String display;
     private final List<ProcRoot> saved;
     private final ProcRoot live;
+    /** The directory a .tar.gz was extracted to, removed by {@link #close()}. */
+    private Path extracted;
+    private Thread cleanup;
 
     private ProcSource(String display, List<ProcRoot> saved, ProcRoot live) {
         this.display = display;
@@ -59,23 +62,36 @@ public final class ProcSource {
             if (!(n.endsWith(".tar.gz") || n.endsWith(".tgz"))) {
                 throw new BadRootException("not a procfs root or snapshot (.tar.gz): " + arg);
             }
-            Path dir;
+            Path dir = null;
             try {
                 dir = Files.createTempDirectory("limbo-snapshot-");
-                deleteOnExit(dir);
                 Archive.extract(p, dir);
+                ProcSource source = fromDirectory(dir, arg);
+                source.extracted = dir;
+                Path d = dir;
+                source.cleanup = new Thread(() -> delete(d));
+                Runtime.getRuntime().addShutdownHook(source.cleanup);
+                return source;
             } catch (Archive.CorruptArchiveException e) {
+                delete(dir);
                 throw new BadRootException("corrupt snapshot " + arg + ": " + e.getMessage());
             } catch (IOException e) {
+                delete(dir);
                 throw new BadRootException("cannot read snapshot " + arg + ": " + e.getMessage());
+            } catch (BadRootException e) {
+                delete(dir);
+                throw e;
             }
-            return fromDirectory(dir, arg);
         }
         if (!Files.isDirectory(p)) {
             throw new BadRootException("not a directory: " + arg);
         }
         if (p.toAbsolutePath().normalize().equals(Path.of("/proc"))) {
             return live();
+        }
+        if (isProcfs(p)) {
+            // A live procfs mounted elsewhere (a container's view of the host: -v /proc:/host/proc).
+            return new ProcSource(arg, null, ProcRoot.liveAt(p, arg.replaceAll("/+$", "")));
         }
         return fromDirectory(p, arg);
     }
@@ -100,6 +116,15 @@ public final class ProcSource {
             throw new BadRootException("not a procfs root (no PID directories, no stat or uptime): " + display);
         }
         return new ProcSource(display, List.of(ProcRoot.of(dir, display.replaceAll("/+$", ""))), null);
+    }
+
+    /** Whether dir is a mounted procfs (not a saved copy). */
+    private static boolean isProcfs(Path dir) {
+        try {
+            return Files.getFileStore(dir).type().equals("proc");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static boolean looksLikeProc(Path dir) {
@@ -199,25 +224,40 @@ public final class ProcSource {
         }
     }
 
-    private static void deleteOnExit(Path dir) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    /** Removes the extracted snapshot, if any. */
+    @Override
+    public void close() {
+        if (extracted != null) {
+            delete(extracted);
             try {
-                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        Files.deleteIfExists(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                        Files.deleteIfExists(d);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } catch (IOException | UncheckedIOException e) {
-                // best effort: a temp dir left behind is harmless
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
             }
-        }));
+            extracted = null;
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a temp dir left behind is harmless
+        }
     }
 }

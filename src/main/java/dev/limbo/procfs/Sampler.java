@@ -173,6 +173,12 @@ public final class Sampler {
             if (cmd == null && suspect) {
                 cmd = new Read(root.display(p.tgid() + "/cmdline"), null, Read.Absence.TIMED_OUT);
             }
+            long savedWait = suspect ? root.savedTimeoutMillis(p.tgid() + "/cmdline") : -1;
+            if (savedWait >= 0) {
+                // A snapshot records the reads that blocked when it was taken.
+                cmd = new Read(root.display(p.tgid() + "/cmdline"), null, Read.Absence.TIMED_OUT);
+                blocked.add(new BlockedRead(p.tgid(), p.tgid(), cmd.path(), savedWait));
+            }
             out.put(p.tgid(), new ProcessInfo(p.tgid(), p.leader(), p.threads(), p.cgroup(), p.cgroupRead(), p.fds(), p.mounts(), cmd));
         }
     }

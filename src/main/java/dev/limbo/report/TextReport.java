@@ -128,23 +128,49 @@ public final class TextReport {
         return b.toString();
     }
 
-    /** Wraps long prose at 100 columns, indenting continuation lines under the text. */
+    /**
+     * Wraps long prose at 100 columns, indenting continuation lines under the text. Breaks at
+     * spaces, and between CJK characters (two columns wide), which have no spaces between them.
+     */
     static String wrap(String prefix, String text) {
         int width = 100;
         String indent = " ".repeat(prefix.length());
         StringBuilder out = new StringBuilder(prefix);
         int col = prefix.length();
-        for (String word : text.split(" ")) {
-            if (col + word.length() + 1 > width && col > prefix.length()) {
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                i++;
+                continue;
+            }
+            // the next unit: one CJK character, or a run up to a space or a CJK character
+            int j = i + 1;
+            if (!wide(c)) {
+                while (j < text.length() && text.charAt(j) != ' ' && !wide(text.charAt(j))) {
+                    j++;
+                }
+            }
+            String unit = text.substring(i, j);
+            int w = wide(c) ? 2 : unit.length();
+            boolean spaced = i > 0 && text.charAt(i - 1) == ' ';
+            int need = w + (spaced && col > indent.length() ? 1 : 0);
+            if (col + need > width && col > indent.length()) {
                 out.append('\n').append(indent);
                 col = indent.length();
-            } else if (col > prefix.length()) {
+            } else if (spaced && col > indent.length()) {
                 out.append(' ');
                 col++;
             }
-            out.append(word);
-            col += word.length();
+            out.append(unit);
+            col += w;
+            i = j;
         }
         return out.toString();
+    }
+
+    private static boolean wide(char c) {
+        return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60)
+                || (c >= 0x3000 && c <= 0x303F);
     }
 }

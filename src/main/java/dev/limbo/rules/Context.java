@@ -99,8 +99,24 @@ public final class Context {
         return seen == n;
     }
 
+    /**
+     * Where the process lives. An exiting task is moved to the root of the v1 hierarchies (a
+     * zombie keeps only its v2 path, and on a v1-only host nothing), so a zombie falls back to
+     * its parent's cgroup.
+     */
     public Attribution attribution(ProcessInfo p) {
-        return p == null ? null : Attribution.from(p.cgroup());
+        if (p == null) {
+            return null;
+        }
+        Attribution own = Attribution.from(p.cgroup());
+        if ((own == null || own.containerId() == null) && p.leader() != null && p.leader().state().isDead()) {
+            ProcessInfo parent = latest().process(p.leader().ppid());
+            Attribution inherited = parent == null ? null : Attribution.from(parent.cgroup());
+            if (inherited != null && inherited.containerId() != null) {
+                return inherited;
+            }
+        }
+        return own;
     }
 
     /** NStgid of the process when it lives in a nested pid namespace (host pid first), else null. */

@@ -12,17 +12,11 @@ import java.util.List;
  * explained better elsewhere are left out: killable waits, tasks in do_exit, and threads of a
  * zombie leader.
  */
-public final class HungTaskRule implements Rule {
+public final class HungTaskRule extends BaseRule {
     public static final String ID = "hung-task";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.CRITICAL;
+    public HungTaskRule() {
+        super(ID, Severity.CRITICAL);
     }
 
     @Override

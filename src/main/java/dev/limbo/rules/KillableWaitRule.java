@@ -9,17 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A task shown as D whose wait is killable (TASK_KILLABLE): kill works, khungtaskd skips it. */
-public final class KillableWaitRule implements Rule {
+public final class KillableWaitRule extends BaseRule {
     public static final String ID = "killable-wait";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.INFO;
+    public KillableWaitRule() {
+        super(ID, Severity.INFO);
     }
 
     @Override

@@ -8,17 +8,11 @@ import java.util.List;
 import java.util.Set;
 
 /** Reading a task's /proc file timed out: its mmap lock (or exec lock) is held. */
-public final class ProcReadBlockedRule implements Rule {
+public final class ProcReadBlockedRule extends BaseRule {
     public static final String ID = "proc-read-blocked";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
+    public ProcReadBlockedRule() {
+        super(ID, Severity.WARNING);
     }
 
     @Override

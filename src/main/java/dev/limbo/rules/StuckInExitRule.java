@@ -8,17 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A D task inside do_exit(): it cannot finish exiting, so it can never be reaped or released. */
-public final class StuckInExitRule implements Rule {
+public final class StuckInExitRule extends BaseRule {
     public static final String ID = "stuck-in-exit";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.CRITICAL;
+    public StuckInExitRule() {
+        super(ID, Severity.CRITICAL);
     }
 
     @Override

@@ -6,17 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A zombie or stuck task whose ptrace tracer must act (reap, detach or exit) first. */
-public final class TracedZombieRule implements Rule {
+public final class TracedZombieRule extends BaseRule {
     public static final String ID = "traced-zombie";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
+    public TracedZombieRule() {
+        super(ID, Severity.WARNING);
     }
 
     @Override

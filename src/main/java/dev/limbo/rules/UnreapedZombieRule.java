@@ -6,17 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A zombie whose live parent has not called wait() for it. */
-public final class UnreapedZombieRule implements Rule {
+public final class UnreapedZombieRule extends BaseRule {
     public static final String ID = "unreaped-zombie";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
+    public UnreapedZombieRule() {
+        super(ID, Severity.WARNING);
     }
 
     @Override

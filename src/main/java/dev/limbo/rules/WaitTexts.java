@@ -32,7 +32,7 @@ final class WaitTexts {
             s += " " + ctx.t("wait.unkillable");
         }
         if (w.file() != null) {
-            s += " " + ctx.t("wait.file", w.file());
+            s += " " + ctx.t("wait.file", args(w));
         }
         return s;
     }

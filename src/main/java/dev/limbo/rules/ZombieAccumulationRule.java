@@ -7,17 +7,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** One parent holds many zombie children (threshold configurable). */
-public final class ZombieAccumulationRule implements Rule {
+public final class ZombieAccumulationRule extends BaseRule {
     public static final String ID = "zombie-accumulation";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
+    public ZombieAccumulationRule() {
+        super(ID, Severity.WARNING);
     }
 
     @Override

@@ -6,17 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A zombie whose parent is PID 1 of its pid namespace, and that PID 1 does not reap. */
-public final class ZombieInitNotReapingRule implements Rule {
+public final class ZombieInitNotReapingRule extends BaseRule {
     public static final String ID = "zombie-init-not-reaping";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.WARNING;
+    public ZombieInitNotReapingRule() {
+        super(ID, Severity.WARNING);
     }
 
     @Override

@@ -6,17 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Leader Z with live, unstuck siblings: the main thread called pthread_exit(). Normal. */
-public final class ZombieLeaderLiveThreadsRule implements Rule {
+public final class ZombieLeaderLiveThreadsRule extends BaseRule {
     public static final String ID = "zombie-leader-live-threads";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.INFO;
+    public ZombieLeaderLiveThreadsRule() {
+        super(ID, Severity.INFO);
     }
 
     @Override

@@ -13,17 +13,11 @@ import java.util.List;
  * The founding case: the leader reached exit_notify() while its group was not empty, so it is
  * EXIT_ZOMBIE and its parent was never notified; a sibling stuck in D keeps the group non-empty.
  */
-public final class ZombieLeaderStuckThreadRule implements Rule {
+public final class ZombieLeaderStuckThreadRule extends BaseRule {
     public static final String ID = "zombie-leader-stuck-thread";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Severity defaultSeverity() {
-        return Severity.CRITICAL;
+    public ZombieLeaderStuckThreadRule() {
+        super(ID, Severity.CRITICAL);
     }
 
     @Override

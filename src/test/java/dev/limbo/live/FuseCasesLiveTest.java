@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,11 @@ class FuseCasesLiveTest {
     static void live() {
         NativeFixtures.assumeFuse();
         Subreaper.enable();
+    }
+
+    @AfterAll
+    static void reapStrays() {
+        Subreaper.reapStrays(java.time.Duration.ofMillis(500));
     }
 
     static Set<String> rules(List<JsonNode> findings) {

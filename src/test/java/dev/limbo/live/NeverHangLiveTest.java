@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ class NeverHangLiveTest {
     static void live() {
         NativeFixtures.assumeFuse();
         Subreaper.enable();
+    }
+
+    @AfterAll
+    static void reapStrays() {
+        Subreaper.reapStrays(java.time.Duration.ofMillis(500));
     }
 
     @Test
@@ -61,6 +67,10 @@ class NeverHangLiveTest {
                     int p = f.pid(k);
                     assertThat(s.findingsAbout(Set.of(p))).as("findings about the %s %d", k, p).isEmpty();
                 }
+                // explain of the victim is bounded too, and says the same
+                Limbo e = Limbo.explain(v);
+                assertThat(e.took).as("explain duration").isLessThan(SCAN_BOUND);
+                Limbo.the(e.findingsAbout(Set.of(v)), "proc-read-blocked", v);
                 // the contrast: ps is still blocked (give it at least 5 s in all)
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 boolean psDone = ps.waitFor(Math.max(0, 5000 - waited), TimeUnit.MILLISECONDS);
@@ -76,6 +86,33 @@ class NeverHangLiveTest {
     }
 
     @Test
+    void a_blocked_cmdline_reader_is_a_killable_wait_not_a_hung_task() throws Exception {
+        // readers of cmdline wait in __access_remote_vm -> mmap_read_lock_killable (5.3+): this is
+        // what every ps and monitoring agent on the host is doing; kill works on them.
+        Fixture f = Fixture.start("mmap-lock-held");
+        try (f) {
+            int v = f.pid("victim");
+            Process cat = new ProcessBuilder("cat", "/proc/" + v + "/cmdline")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                int c = (int) cat.pid();
+                assertThat(dev.limbo.fixtures.Proc.await(Duration.ofSeconds(5),
+                        () -> dev.limbo.fixtures.Proc.stateChar(c, c) == 'D')).as("cat blocks in D").isTrue();
+                Limbo s = Limbo.scan();
+                List<String> aboutCat = Limbo.summary(s.findingsAbout(Set.of(c)));
+                // the premise: SIGKILL ends the reader's wait while the lock is still held
+                cat.destroyForcibly();
+                assertThat(cat.waitFor(2, TimeUnit.SECONDS)).as("SIGKILL ends the blocked reader (TASK_KILLABLE)").isTrue();
+                assertThat(aboutCat).as("findings about the blocked reader %d", c).noneMatch(x -> x.startsWith("hung-task "));
+            } finally {
+                cat.destroyForcibly();
+                cat.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertReleasedCleanly(f);
+    }
+
+    @Test
     void the_queued_writer_is_a_killable_wait_not_a_hung_task() {
         // clear_refs_write waits in mmap_write_lock_killable (TASK_KILLABLE): kill works and
         // khungtaskd ignores it, so it must not be reported as hung-task (SPEC: killable-wait).
@@ -84,6 +121,11 @@ class NeverHangLiveTest {
             int w = f.pid("writer");
             Limbo s = Limbo.scan();
             List<JsonNode> aboutWriter = s.findingsAbout(Set.of(w));
+            // the premise, shown for real: SIGKILL ends the writer's wait while the lock is still held
+            ProcessHandle.of(w).ifPresent(ProcessHandle::destroyForcibly);
+            boolean died = dev.limbo.fixtures.Proc.await(java.time.Duration.ofSeconds(2),
+                    () -> dev.limbo.fixtures.Proc.stateChar(w, w) != 'D');
+            assertThat(died).as("SIGKILL ends the queued writer's wait (TASK_KILLABLE)").isTrue();
             assertThat(Limbo.summary(aboutWriter)).as("findings about the queued writer %d", w)
                     .noneMatch(x -> x.startsWith("hung-task "));
         }

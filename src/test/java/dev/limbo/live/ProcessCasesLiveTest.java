@@ -10,6 +10,7 @@ import dev.limbo.fixtures.Subreaper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,11 @@ class ProcessCasesLiveTest {
         Subreaper.enable();
     }
 
+    @AfterAll
+    static void reapStrays() {
+        Subreaper.reapStrays(java.time.Duration.ofMillis(500));
+    }
+
     /** Scans with the fixture held; returns the findings about its processes (all checked complete). */
     private static List<JsonNode> held(Fixture f) {
         Limbo s = Limbo.scan();
@@ -32,6 +38,15 @@ class ProcessCasesLiveTest {
         List<JsonNode> mine = s.findingsAbout(f);
         mine.forEach(Limbo::assertComplete);
         return mine;
+    }
+
+    /** {@code limbo explain PID} agrees with the scan: the same rule about the same pid. */
+    private static void explainAgrees(int pid, String rule) {
+        Limbo e = Limbo.explain(pid);
+        assertThat(e.exitCode).as("explain %d exit code; stderr %s", pid, e.stderr).isBetween(0, 2);
+        assertThat(e.json.path("target").path("pid").asInt()).isEqualTo(pid);
+        assertThat(Limbo.summary(e.findingsAbout(Set.of(pid)))).as("explain %d findings", pid)
+                .anyMatch(x -> x.startsWith(rule + " ") && x.contains(" pid=" + pid + " "));
     }
 
     private static void goneAfterRelease(Fixture f, Set<Integer> ids) {
@@ -49,6 +64,7 @@ class ProcessCasesLiveTest {
             List<JsonNode> mine = held(f);
             assertThat(Limbo.summary(mine)).as("findings").hasSize(1);
             JsonNode x = Limbo.the(mine, "zombie-leader-live-threads", p);
+            explainAgrees(p, "zombie-leader-live-threads");
             assertThat(x.path("severity").asText()).isEqualTo("INFO");
             assertThat(Limbo.tids(x)).containsExactlyInAnyOrderElementsOf(f.tids("threads"));
             assertThat(Limbo.evidence(x, "/" + p + "/status")).contains("State:\tZ (zombie)");
@@ -66,6 +82,7 @@ class ProcessCasesLiveTest {
             List<JsonNode> mine = held(f);
             assertThat(Limbo.summary(mine)).as("findings").noneMatch(s -> s.startsWith("hung-task "));
             JsonNode x = Limbo.the(mine, "killable-wait", p);
+            explainAgrees(p, "killable-wait");
             assertThat(x.path("severity").asText()).isEqualTo("INFO");
             assertThat(Limbo.tids(x)).containsExactly(p);
             assertThat(Limbo.summary(mine)).hasSize(1);
@@ -82,6 +99,7 @@ class ProcessCasesLiveTest {
             int p = f.pid("parent");
             List<JsonNode> mine = held(f);
             JsonNode x = Limbo.the(mine, "zombie-accumulation", p);
+            explainAgrees(p, "zombie-accumulation");
             assertThat(x.path("severity").asText()).isEqualTo("WARNING");
             assertThat(Limbo.summary(mine)).as("findings").hasSize(1);
             assertThat(x.path("title").asText()).contains("12");
@@ -110,6 +128,7 @@ class ProcessCasesLiveTest {
             List<JsonNode> mine = held(f);
             assertThat(Limbo.summary(mine)).as("findings").hasSize(1);
             JsonNode x = Limbo.the(mine, "unreaped-zombie", z);
+            explainAgrees(z, "unreaped-zombie");
             assertThat(x.path("severity").asText()).isEqualTo("WARNING");
             assertThat(Limbo.evidence(x, "/" + z + "/status")).contains("State:\tZ (zombie)");
             assertThat(x.toString()).contains(Integer.toString(p));
@@ -126,6 +145,7 @@ class ProcessCasesLiveTest {
             int init = f.pid("init");
             List<JsonNode> mine = held(f);
             assertThat(Limbo.summary(mine)).as("findings").hasSize(2);
+            explainAgrees(f.pid("orphan"), "zombie-init-not-reaping");
             for (int z : List.of(f.pid("child"), f.pid("orphan"))) {
                 JsonNode x = Limbo.the(mine, "zombie-init-not-reaping", z);
                 assertThat(x.path("severity").asText()).isEqualTo("WARNING");
@@ -145,6 +165,7 @@ class ProcessCasesLiveTest {
             List<JsonNode> mine = held(f);
             assertThat(Limbo.summary(mine)).as("findings").hasSize(1);
             JsonNode x = Limbo.the(mine, "traced-zombie", p);
+            explainAgrees(p, "traced-zombie");
             assertThat(x.path("severity").asText()).isEqualTo("WARNING");
             assertThat(Limbo.tids(x)).containsExactly(t);
             assertThat(Limbo.evidence(x, "/task/" + t + "/status")).contains("TracerPid:\t" + tracer);
