@@ -91,6 +91,9 @@ public final class CommonOptions {
     }
 
     public Observation observe(ProcSource source, Set<Integer> alsoDeep) {
+        if (samples == null && intervalMs == null) {
+            source.whenOnlyZombies(2, 200);
+        }
         return source.observe(pool(source.isLive()), samples(), intervalMs(), alsoDeep);
     }
 

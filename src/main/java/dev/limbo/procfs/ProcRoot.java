@@ -81,6 +81,7 @@ public final class ProcRoot {
         ReadPool.noteReading(shown);
         byte[] buf = BUFFER.get();
         int n = 0;
+        boolean whole = live && isSingleShot(rel);
         try (FileInputStream in = new FileInputStream(dir.resolve(rel).toFile())) {
             while (true) {
                 if (n == buf.length) {
@@ -95,6 +96,10 @@ public final class ProcRoot {
                     break;
                 }
                 n += r;
+                // These /proc files are rendered whole on the first read: a short read is all.
+                if (whole && n < buf.length) {
+                    break;
+                }
             }
         } catch (FileNotFoundException e) {
             return new Read(shown, null, classify(e.getMessage()));
@@ -108,6 +113,21 @@ public final class ProcRoot {
             sink.file(rel, Arrays.copyOf(buf, n));
         }
         return new Read(shown, new String(buf, 0, n, StandardCharsets.UTF_8), Read.Absence.NONE);
+    }
+
+    /**
+     * seq_file single_open files (stat, status, stack, wchan, syscall, comm): the kernel renders
+     * them whole, so a read that does not fill the buffer is the whole file. Saves one read() per
+     * file. (Not true of multi-record files such as mountinfo, which come a page at a time.)
+     */
+    private static boolean isSingleShot(String rel) {
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        switch (name) {
+            case "stat": case "status": case "stack": case "wchan": case "syscall": case "comm":
+                return true;
+            default:
+                return false;
+        }
     }
 
     /** Suffix of the marker a snapshot writes in place of a file whose read timed out. */

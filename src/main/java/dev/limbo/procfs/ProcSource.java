@@ -34,6 +34,9 @@ public final class ProcSource implements AutoCloseable {
     private final String display;
     private final List<ProcRoot> saved;
     private final ProcRoot live;
+    /** Fewer, closer passes when the suspects are only zombies (0 = no such shortcut). */
+    private int zombieOnlySamples;
+    private long zombieOnlyIntervalMs;
     /** The directory a .tar.gz was extracted to, removed by {@link #close()}. */
     private Path extracted;
     private Thread cleanup;
@@ -177,12 +180,26 @@ public final class ProcSource implements AutoCloseable {
         out.add(first);
         Set<Integer> suspects = suspects(first);
         suspects.addAll(alsoDeep);
+        if (zombieOnlySamples > 0 && first.tasks().values().stream().noneMatch(t -> t.state().isUninterruptible())) {
+            samples = Math.min(samples, zombieOnlySamples);
+            intervalMs = Math.min(intervalMs, zombieOnlyIntervalMs);
+        }
         for (int i = 1; i < samples && !suspects.isEmpty(); i++) {
             sleep(intervalMs);
             beforeSample.accept(i);
             out.add(sampler.sample(i, suspects, alsoDeep));
         }
         return new Observation(out);
+    }
+
+    /**
+     * When the first pass finds zombies but no task in D, re-sample at most {@code samples} times,
+     * {@code intervalMs} apart: telling a lingering zombie from one reaped a moment later needs
+     * far less time than judging whether a D task progresses.
+     */
+    public void whenOnlyZombies(int samples, long intervalMs) {
+        this.zombieOnlySamples = samples;
+        this.zombieOnlyIntervalMs = intervalMs;
     }
 
     /** The thread group of a pid or tid, or -1 when it is not found. */

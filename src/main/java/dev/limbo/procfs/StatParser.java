@@ -2,6 +2,10 @@ package dev.limbo.procfs;
 
 /** Parses /proc/PID/stat. The comm sits between the first '(' and the LAST ')'. */
 public final class StatParser {
+    /** The fields kept (bit n = field n): 4 5 6 9 14 15 20 22 38 42. */
+    private static final long WANTED = 1L << 4 | 1L << 5 | 1L << 6 | 1L << 9 | 1L << 14 | 1L << 15
+            | 1L << 20 | 1L << 22 | 1L << 38 | 1L << 42;
+
     private StatParser() {
     }
 
@@ -15,47 +19,85 @@ public final class StatParser {
         if (open <= 0 || close < open) {
             return null;
         }
-        int pid = parseIntOr(text.substring(0, open).strip(), -1);
-        if (pid < 0) {
+        long pid = number(text, 0, open, true);
+        if (pid < 0 || pid > Integer.MAX_VALUE) {
             return null;
         }
-        String comm = text.substring(open + 1, close);
-        String rest = text.substring(close + 1).strip();
-        if (rest.isEmpty()) {
+        // Fields after the comm, single-space separated; field 3 (the state) comes first.
+        int end = text.length();
+        while (end > close + 1 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        int p = close + 1;
+        while (p < end && Character.isWhitespace(text.charAt(p))) {
+            p++;
+        }
+        if (p >= end) {
             return null;
         }
-        String[] f = rest.split(" ");
-        // f[0] is field 3 (state); field n is f[n - 3].
-        if (f[0].length() != 1) {
+        int stateEnd = text.indexOf(' ', p);
+        if (stateEnd < 0 || stateEnd > end) {
+            stateEnd = end;
+        }
+        if (stateEnd - p != 1) {
             return null;
         }
-        TaskState state = TaskState.of(f[0].charAt(0));
-        return new TaskStat(
-                pid,
-                comm,
-                state,
-                (int) field(f, 4),
-                (int) field(f, 5),
-                (int) field(f, 6),
-                field(f, 9),
-                field(f, 14),
-                field(f, 15),
-                (int) field(f, 20),
-                field(f, 22),
-                (int) field(f, 38),
-                field(f, 42));
+        TaskState state = TaskState.of(text.charAt(p));
+        // f[n] = field n (1-based as in proc(5)); -1 when absent or not a number.
+        long[] f = new long[43];
+        java.util.Arrays.fill(f, -1);
+        int n = 4;
+        p = stateEnd + 1;
+        while (n <= 42 && p <= end) {
+            int q = text.indexOf(' ', p);
+            if (q < 0 || q > end) {
+                q = end;
+            }
+            if ((WANTED & (1L << n)) != 0) {
+                f[n] = number(text, p, q, false);
+            }
+            n++;
+            p = q + 1;
+        }
+        return new TaskStat((int) pid, text.substring(open + 1, close), state,
+                (int) f[4], (int) f[5], (int) f[6], f[9], f[14], f[15], (int) f[20], f[22], (int) f[38], f[42]);
     }
 
-    private static long field(String[] f, int n) {
-        int i = n - 3;
-        if (i >= f.length) {
+    /** The decimal number in text[from, to) (strip() first when asked), or -1. */
+    private static long number(String text, int from, int to, boolean strip) {
+        if (strip) {
+            while (from < to && Character.isWhitespace(text.charAt(from))) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
+        }
+        if (from >= to || to - from >= 19) {
+            return slow(text.substring(from, Math.max(from, to)));
+        }
+        boolean neg = text.charAt(from) == '-';
+        int i = neg || text.charAt(from) == '+' ? from + 1 : from;
+        if (i >= to) {
             return -1;
         }
+        long v = 0;
+        for (; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return neg ? -v : v;
+    }
+
+    private static long slow(String s) {
         try {
-            return Long.parseLong(f[i]);
+            return Long.parseLong(s);
         } catch (NumberFormatException e) {
             try {
-                return Long.parseUnsignedLong(f[i]);
+                return Long.parseUnsignedLong(s);
             } catch (NumberFormatException e2) {
                 return -1;
             }
