@@ -21,12 +21,16 @@ public final class ProcRoot {
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16384]);
 
     private final Path dir;
+    /** dir as a string ending in '/': file names are built by concatenation, not Path.resolve (hot path). */
+    private final String dirSlash;
     private final String prefix;
     private final boolean live;
     private volatile Recorder recorder;
 
     private ProcRoot(Path dir, String display, boolean live) {
         this.dir = dir;
+        String d = dir.toString();
+        this.dirSlash = d.endsWith("/") ? d : d + "/";
         this.prefix = display.endsWith("/") ? display : display + "/";
         this.live = live;
     }
@@ -74,15 +78,56 @@ public final class ProcRoot {
     }
 
     public Read read(String rel, int maxBytes) {
-        String shown = display(rel);
+        int n;
+        try {
+            n = readBytes(rel, maxBytes);
+        } catch (IOException e) {
+            return new Read(display(rel), null, classify(e.getMessage()));
+        }
+        return new Read(display(rel), new String(BUFFER.get(), 0, n, StandardCharsets.UTF_8), Read.Absence.NONE);
+    }
+
+    /** A task's state from its stat file; the whole read only for the states a scan looks into. */
+    public record StatProbe(TaskState state, Read read, Read.Absence absence) {
+    }
+
+    /**
+     * The hot path of a scan: reads a stat file and picks the state letter after the last ')'
+     * from the bytes. Only a task in Z or D (or a line that does not look like stat) is decoded
+     * and returned whole, since only those are parsed further.
+     */
+    public StatProbe probeStat(String rel) {
+        int n;
+        try {
+            n = readBytes(rel, 4096);
+        } catch (IOException e) {
+            return new StatProbe(null, null, classify(e.getMessage()));
+        }
+        byte[] buf = BUFFER.get();
+        int close = n - 1;
+        while (close >= 0 && buf[close] != ')') {
+            close--;
+        }
+        if (close > 0 && close + 2 < n && buf[close + 1] == ' ' && (close + 3 == n || buf[close + 3] == ' ')) {
+            TaskState state = TaskState.of((char) buf[close + 2]);
+            if (state != TaskState.ZOMBIE && state != TaskState.DISK_SLEEP && state != TaskState.UNKNOWN) {
+                return new StatProbe(state, null, Read.Absence.NONE);
+            }
+        }
+        Read whole = new Read(display(rel), new String(buf, 0, n, StandardCharsets.UTF_8), Read.Absence.NONE);
+        return new StatProbe(null, whole, Read.Absence.NONE);
+    }
+
+    /** Reads a file into this thread's buffer; returns the byte count. */
+    private int readBytes(String rel, int maxBytes) throws IOException {
         if (isForbidden(rel)) {
             throw new IllegalArgumentException("limbo never reads " + rel);
         }
-        ReadPool.noteReading(shown);
+        ReadPool.noteReading(this, rel);
         byte[] buf = BUFFER.get();
         int n = 0;
         boolean whole = live && isSingleShot(rel);
-        try (FileInputStream in = new FileInputStream(dir.resolve(rel).toFile())) {
+        try (FileInputStream in = new FileInputStream(dirSlash + rel)) {
             while (true) {
                 if (n == buf.length) {
                     if (buf.length >= maxBytes) {
@@ -101,18 +146,14 @@ public final class ProcRoot {
                     break;
                 }
             }
-        } catch (FileNotFoundException e) {
-            return new Read(shown, null, classify(e.getMessage()));
-        } catch (IOException e) {
-            return new Read(shown, null, classify(e.getMessage()));
         } finally {
-            ReadPool.noteReading(null);
+            ReadPool.noteReading(null, null);
         }
         Recorder sink = recorder;
         if (sink != null) {
             sink.file(rel, Arrays.copyOf(buf, n));
         }
-        return new Read(shown, new String(buf, 0, n, StandardCharsets.UTF_8), Read.Absence.NONE);
+        return n;
     }
 
     /**
@@ -154,11 +195,11 @@ public final class ProcRoot {
 
     /** Lists a directory's entries, or null when it is missing or unreadable. */
     public String[] list(String rel) {
-        return (rel.isEmpty() ? dir.toFile() : new File(dir.toFile(), rel)).list();
+        return new File(rel.isEmpty() ? dirSlash : dirSlash + rel).list();
     }
 
     public boolean isDirectory(String rel) {
-        return new File(dir.toFile(), rel).isDirectory();
+        return new File(dirSlash + rel).isDirectory();
     }
 
     /** The target of a symlink such as {@code PID/fd/3}, or null. Never follows it. */

@@ -32,13 +32,16 @@ public final class ReadPool {
     }
 
     /** Called by {@link ProcRoot} before and after each read, so a stuck read can be named. */
-    static void noteReading(String path) {
+    static void noteReading(ProcRoot root, String rel) {
         Worker w = CURRENT.get();
         if (w != null) {
-            w.path = path;
-            if (path != null) {
+            // The start time first: the watcher reads rel, then readSince, and must never pair a
+            // new read with the previous read's start (that reported fast reads as blocked).
+            if (rel != null) {
                 w.readSince = System.nanoTime();
             }
+            w.root = root;
+            w.rel = rel;
         }
     }
 
@@ -76,10 +79,12 @@ public final class ReadPool {
                     }
                     busy = true;
                     Target item = w.item;
-                    String path = w.path;
-                    if (item != null && path != null && now - w.readSince > timeoutNanos) {
+                    ProcRoot root = w.root;
+                    String rel = w.rel;
+                    long since = w.readSince;
+                    if (item != null && rel != null && root != null && now - since > timeoutNanos) {
                         w.abandoned = true;
-                        blocked.add(new BlockedRead(item.pid(), item.tid(), path, (now - w.readSince) / 1_000_000L));
+                        blocked.add(new BlockedRead(item.pid(), item.tid(), root.display(rel), (now - since) / 1_000_000L));
                         if (abandoned++ < MAX_ABANDONED) {
                             replacements.add(start(queue, work, results, lock));
                         }
@@ -134,7 +139,8 @@ public final class ReadPool {
 
     private static final class Worker {
         volatile Target item;
-        volatile String path;
+        volatile ProcRoot root;
+        volatile String rel;
         volatile long readSince;
         volatile boolean abandoned;
         volatile boolean finished;

@@ -297,7 +297,18 @@ public final class Sampler {
     }
 
     private Task readTask(int tgid, int tid, String statPath, String statusPath) {
-        Read stat = root.read(statPath);
+        Read stat;
+        if (root.isLive()) {
+            ProcRoot.StatProbe probe = root.probeStat(statPath);
+            if (probe.state() != null) {
+                // A healthy live task: one read, nothing parsed beyond its state. (Saved trees are
+                // parsed whole: a relative's comm may exist only in its stat there.)
+                return new Task(tid, tgid, TaskStat.stateOnly(tid, probe.state()), null, null);
+            }
+            stat = probe.read() != null ? probe.read() : new Read(root.display(statPath), null, probe.absence());
+        } else {
+            stat = root.read(statPath);
+        }
         TaskStat parsed = StatParser.parse(stat.text());
         if (parsed != null) {
             return new Task(tid, tgid, parsed, stat, null);

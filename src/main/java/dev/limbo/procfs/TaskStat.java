@@ -28,6 +28,11 @@ public record TaskStat(
     /** PF_KTHREAD: a kernel thread. */
     public static final long PF_KTHREAD = 0x00200000;
 
+    /** What a scan keeps of a healthy task: its state only (the other fields are absent). */
+    public static TaskStat stateOnly(int pid, TaskState state) {
+        return new TaskStat(pid, null, state, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    }
+
     public boolean isKernelThread() {
         return flags >= 0 && (flags & PF_KTHREAD) != 0;
     }
