@@ -137,12 +137,6 @@ nonvoluntary_ctxt_switches:\t55
         return StatParser.parse(STAT);
     }
 
-    /** The parser proposed in docs/performance.md, on the same line. */
-    @Benchmark
-    public TaskStat statProposed() {
-        return ProposedStatParser.parse(STAT);
-    }
-
     @Benchmark
     public TaskStat statTrickyComm() {
         return StatParser.parse(STAT_TRICKY_COMM);

@@ -404,19 +404,7 @@ public final class Agent {
     }
 
     private static int pidOf(String name) {
-        int n = name.length();
-        if (n == 0 || n > 10) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        return dev.limbo.procfs.Sampler.pidOf(name);
     }
 
     /** Per-task tracking of Z/D tasks: since when stuck (seeded from the scheduler clock), rounds seen. */

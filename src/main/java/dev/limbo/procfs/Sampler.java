@@ -340,7 +340,8 @@ public final class Sampler {
                 HostFactsParser.firstLine(root.read("sys/kernel/osrelease").text()));
     }
 
-    static int pidOf(String name) {
+    /** The number a /proc entry name stands for (a pid, tid or fd), or -1 for any other name. */
+    public static int pidOf(String name) {
         int n = name.length();
         if (n == 0 || n > 10) {
             return -1;
