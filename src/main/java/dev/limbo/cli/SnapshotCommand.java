@@ -3,7 +3,6 @@ package dev.limbo.cli;
 import dev.limbo.procfs.Archive;
 import dev.limbo.procfs.ProcRoot;
 import dev.limbo.procfs.ProcSource;
-import dev.limbo.procfs.Sampler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -104,7 +103,7 @@ public final class SnapshotCommand implements Callable<Integer> {
         }
         Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         main.err.println("limbo: wrote " + output + " (" + obs.samples().size() + " sample(s), " + entries + " files, "
-                + Sampler.tgids(obs.first()).size() + " processes)");
+                + obs.first().processes().size() + " processes)");
         return 0;
     }
 }

@@ -5,7 +5,6 @@ import dev.limbo.model.Sample;
 import dev.limbo.model.Task;
 import dev.limbo.model.TaskDetail;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -107,8 +106,8 @@ public final class Sampler {
                 continue;
             }
             for (Task t : p.threads()) {
-                addRelative(relatives, t.ppid(), processes, groups);
-                addRelative(relatives, t.tracerPid(), processes, groups);
+                addRelative(relatives, t.ppid(), processes);
+                addRelative(relatives, t.tracerPid(), processes);
             }
         }
         if (only != null) {
@@ -141,7 +140,7 @@ public final class Sampler {
                 Collections.unmodifiableMap(tasks), List.copyOf(blocked), only == null);
     }
 
-    private static void addRelative(Set<Integer> relatives, int pid, Map<Integer, ProcessInfo> done, Map<Integer, List<Task>> groups) {
+    private static void addRelative(Set<Integer> relatives, int pid, Map<Integer, ProcessInfo> done) {
         if (pid > 0 && !done.containsKey(pid)) {
             relatives.add(pid);
         }
@@ -355,10 +354,5 @@ public final class Sampler {
             v = v * 10 + (c - '0');
         }
         return v;
-    }
-
-    /** Convenience for tests: the thread groups present in a sample. */
-    public static Collection<Integer> tgids(Sample s) {
-        return s.processes().keySet();
     }
 }

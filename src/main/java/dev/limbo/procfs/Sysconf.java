@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * Host constants without native calls: USER_HZ from the ELF auxiliary vector (AT_CLKTCK in
- * /proc/self/auxv), the effective uid from /proc/self/status. (JNA costs ~0.1-0.5 s of start-up:
+ * /proc/self/auxv). (JNA costs ~0.1-0.5 s of start-up:
  * it extracts its native library and runs {@code ldconfig -p}.)
  */
 public final class Sysconf {
@@ -29,20 +29,6 @@ public final class Sysconf {
             clockTicks = v;
         }
         return v;
-    }
-
-    /** The effective uid, or -1 when it cannot be read. */
-    public static int effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).strip().split("\\s+")[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return -1;
     }
 
     private static long auxv(int type) {

@@ -115,8 +115,4 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         }
         return String.join(", ", parts);
     }
-
-    static boolean has(SignalSet s, int sig) {
-        return s != null && s.contains(sig);
-    }
 }
