@@ -1,12 +1,16 @@
 package dev.limbo.agent;
 
+import dev.limbo.monitor.Check;
+import dev.limbo.monitor.SchedClock;
+import dev.limbo.monitor.StuckAges;
+import dev.limbo.monitor.RuleFilter;
 import dev.limbo.model.Observation;
 import dev.limbo.model.Sample;
 import dev.limbo.model.Task;
 import dev.limbo.procfs.BlockedRead;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.procfs.ReadPool;
-import dev.limbo.procfs.Sampler;
+import dev.limbo.sampling.Sampler;
 import dev.limbo.report.Report;
 import dev.limbo.report.Reports;
 import dev.limbo.rules.Diagnoser;
@@ -404,7 +408,7 @@ public final class Agent {
     }
 
     private static int pidOf(String name) {
-        return dev.limbo.procfs.Sampler.pidOf(name);
+        return dev.limbo.sampling.Sampler.pidOf(name);
     }
 
     /** Per-task tracking of Z/D tasks: since when stuck (seeded from the scheduler clock), rounds seen. */

@@ -1,5 +1,6 @@
 package dev.limbo.agent;
 
+import dev.limbo.monitor.Check;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.limbo.report.JsonReport;

@@ -1,12 +1,12 @@
 package dev.limbo.cli;
 
-import dev.limbo.agent.Check;
-import dev.limbo.agent.RuleFilter;
-import dev.limbo.agent.StuckAges;
-import dev.limbo.agent.Textfile;
-import dev.limbo.agent.Thresholds;
+import dev.limbo.monitor.Check;
+import dev.limbo.monitor.RuleFilter;
+import dev.limbo.monitor.StuckAges;
+import dev.limbo.monitor.Textfile;
+import dev.limbo.monitor.Thresholds;
 import dev.limbo.model.Observation;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.rules.Diagnoser;
 import dev.limbo.rules.Finding;
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "CRITICAL when a metric is in its alert range; same syntax as -w. E.g. -c zombies=50,dstate=2")
     List<String> critical;
 
-    @Option(names = "--rules", paramLabel = "[-]RULE[,...]", preprocessor = dev.limbo.agent.RulesArgs.class,
+    @Option(names = "--rules", paramLabel = "[-]RULE[,...]", preprocessor = dev.limbo.monitor.RulesArgs.class,
             description = "rules that count: ids to include, -id to exclude (e.g. --rules=-unreaped-zombie, --rules hung-task,stuck-in-exit)")
     List<String> rules;
 

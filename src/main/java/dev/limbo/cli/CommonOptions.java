@@ -1,7 +1,7 @@
 package dev.limbo.cli;
 
 import dev.limbo.model.Observation;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.procfs.ReadPool;
 import dev.limbo.rules.RuleOptions;
 import dev.limbo.rules.Texts;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.limbo.model.Observation;
 import dev.limbo.model.ProcessInfo;
 import dev.limbo.model.Task;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.report.ExplainReport;
 import dev.limbo.report.JsonReport;
 import dev.limbo.report.Report;

@@ -2,7 +2,7 @@ package dev.limbo.cli;
 
 import dev.limbo.model.Observation;
 import dev.limbo.procfs.Privileges;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.report.JsonReport;
 import dev.limbo.report.Report;
 import dev.limbo.report.Reports;

@@ -2,7 +2,7 @@ package dev.limbo.cli;
 
 import dev.limbo.procfs.Archive;
 import dev.limbo.procfs.ProcRoot;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -3,11 +3,11 @@ package dev.limbo.cli;
 import dev.limbo.agent.Agent;
 import dev.limbo.agent.AgentMetrics;
 import dev.limbo.agent.AgentServer;
-import dev.limbo.agent.Check;
+import dev.limbo.monitor.Check;
 import dev.limbo.agent.EventLog;
-import dev.limbo.agent.RuleFilter;
+import dev.limbo.monitor.RuleFilter;
 import dev.limbo.agent.Views;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class WatchCommand implements Callable<Integer> {
             description = "open a finding only once its zombie or D tasks are stuck this long (default 0: two samples)")
     long minAgeMs;
 
-    @Option(names = "--rules", paramLabel = "[-]RULE[,...]", preprocessor = dev.limbo.agent.RulesArgs.class,
+    @Option(names = "--rules", paramLabel = "[-]RULE[,...]", preprocessor = dev.limbo.monitor.RulesArgs.class,
             description = "rules that count: ids to include, -id to exclude (e.g. --rules=-zombie-leader-live-threads)")
     List<String> rules;
 

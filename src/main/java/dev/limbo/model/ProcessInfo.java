@@ -42,6 +42,11 @@ public record ProcessInfo(
     }
 
     /** The command line with NULs as spaces, or null when unread, empty (zombies) or blocked. */
+    /** True when reading {@code cmdline} was abandoned because it blocked. */
+    public boolean cmdlineTimedOut() {
+        return cmdline != null && cmdline.absence() == Read.Absence.TIMED_OUT;
+    }
+
     public String commandLine() {
         if (cmdline == null || cmdline.text() == null || cmdline.text().isEmpty()) {
             return null;

@@ -60,4 +60,22 @@ public record Task(int tid, int tgid, TaskStat stat, Read statRead, TaskDetail d
     public Task withDetail(TaskDetail d) {
         return new Task(tid, tgid, stat, statRead, d);
     }
+
+    /** The files read for this task, in a fixed order (stat, status, stack, wchan, syscall). */
+    public java.util.List<RawFile> rawFiles() {
+        java.util.List<RawFile> out = new java.util.ArrayList<>();
+        if (detail == null) {
+            if (statRead != null && statRead.ok()) {
+                out.add(RawFile.of(statRead));
+            }
+            return out;
+        }
+        for (Read r : new Read[] {statRead, detail.statusRead(), detail.stackRead(), detail.wchanRead(),
+                detail.syscallRead()}) {
+            if (r != null) {
+                out.add(RawFile.of(r));
+            }
+        }
+        return out;
+    }
 }

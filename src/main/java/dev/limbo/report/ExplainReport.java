@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.limbo.model.Observation;
 import dev.limbo.model.ProcessInfo;
+import dev.limbo.model.RawFile;
 import dev.limbo.model.Task;
 import dev.limbo.model.Wait;
 import dev.limbo.model.WaitClassifier;
-import dev.limbo.procfs.Read;
 import dev.limbo.rules.Finding;
 import dev.limbo.rules.Texts;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ public final class ExplainReport {
         if (cmd != null) {
             out.println();
             out.println("  " + t.get("explain.cmdline", cmd));
-        } else if (p.cmdline() != null && p.cmdline().absence() == Read.Absence.TIMED_OUT) {
+        } else if (p.cmdlineTimedOut()) {
             out.println();
             out.println("  " + t.get("explain.cmdline.blocked"));
         }
@@ -83,21 +83,11 @@ public final class ExplainReport {
     }
 
     private static void raw(Task task, PrintStream out) {
-        if (task.detail() == null) {
-            if (task.statRead() != null && task.statRead().ok()) {
-                out.println("--- " + task.statRead().path());
-                out.println(task.statRead().firstLine());
-            }
-            return;
-        }
-        for (Read r : new Read[] {task.statRead(), task.detail().statusRead(), task.detail().stackRead(),
-                task.detail().wchanRead(), task.detail().syscallRead()}) {
-            if (r == null) {
-                continue;
-            }
-            out.println("--- " + r.path() + (r.ok() ? "" : "  (" + r.absence().name().toLowerCase() + ")"));
+        boolean brief = task.detail() == null; // only stat was read: its first line says enough
+        for (RawFile r : task.rawFiles()) {
+            out.println("--- " + r.path() + (r.ok() ? "" : "  (" + r.absence() + ")"));
             if (r.ok()) {
-                String text = r.text();
+                String text = brief ? r.text().lines().findFirst().orElse("") + "\n" : r.text();
                 out.print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
             }
         }

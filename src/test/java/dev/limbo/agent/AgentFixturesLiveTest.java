@@ -1,10 +1,11 @@
 package dev.limbo.agent;
 
+import dev.limbo.monitor.RuleFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limbo.fixtures.Fixture;
 import dev.limbo.fixtures.NativeFixtures;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.rules.RuleOptions;
 import dev.limbo.rules.Severity;
 import dev.limbo.rules.Texts;

@@ -1,8 +1,10 @@
 package dev.limbo.agent;
 
+import dev.limbo.monitor.StuckAges;
+import dev.limbo.monitor.RuleFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.rules.RuleOptions;
 import dev.limbo.rules.Texts;
 import java.util.ArrayList;
@@ -95,7 +97,7 @@ class AgentLiveTest {
             try (AgentTestSupport.Zombie z = new AgentTestSupport.Zombie()) {
                 long made = System.nanoTime();
                 Thread.sleep(1500);
-                dev.limbo.model.Sample s = new dev.limbo.procfs.Sampler(live.liveRoot(), new dev.limbo.procfs.ReadPool(2, 500))
+                dev.limbo.model.Sample s = new dev.limbo.sampling.Sampler(live.liveRoot(), new dev.limbo.procfs.ReadPool(2, 500))
                         .sample(0, java.util.Set.of(z.pid), java.util.Set.of());
                 StuckAges ages = StuckAges.now(live);
                 double real = (System.nanoTime() - made) / 1e9;

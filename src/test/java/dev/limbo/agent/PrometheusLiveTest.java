@@ -1,10 +1,11 @@
 package dev.limbo.agent;
 
+import dev.limbo.monitor.RuleFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.rules.RuleOptions;
 import dev.limbo.rules.Texts;
 import java.io.File;

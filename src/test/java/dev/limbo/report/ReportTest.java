@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limbo.model.Observation;
 import dev.limbo.procfs.Fixtures;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.procfs.ReadPool;
 import dev.limbo.rules.Diagnoser;
 import dev.limbo.rules.Finding;

@@ -2,7 +2,7 @@ package dev.limbo.rules;
 
 import dev.limbo.model.Observation;
 import dev.limbo.procfs.Fixtures;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.procfs.ReadPool;
 import java.util.List;
 import java.util.Set;

@@ -10,7 +10,7 @@ import dev.limbo.model.Observation;
 import dev.limbo.model.Sample;
 import dev.limbo.procfs.BlockedRead;
 import dev.limbo.procfs.Fixtures;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.procfs.ReadPool;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 import dev.limbo.rules.Finding;
 import dev.limbo.rules.Rule;

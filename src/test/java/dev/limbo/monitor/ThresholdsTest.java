@@ -1,5 +1,6 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
+import dev.limbo.agent.AgentServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 import dev.limbo.model.Observation;
 import dev.limbo.model.Sample;

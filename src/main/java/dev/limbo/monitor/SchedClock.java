@@ -1,4 +1,4 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -20,7 +20,7 @@ import java.util.List;
  * interrupt/steal time that CPU accrued while the task was stuck (an underestimate, usually a few
  * percent) plus a few milliseconds.
  */
-final class SchedClock {
+public final class SchedClock {
     private static final int MASK_BYTES = 1024; // 8192 CPUs
 
     interface CLib extends Library {
@@ -50,7 +50,7 @@ final class SchedClock {
     }
 
     /** Measures every CPU; a CPU we may not run on (cpuset) stays unmeasured. */
-    static SchedClock calibrate(ProcRoot root) {
+    public static SchedClock calibrate(ProcRoot root) {
         double any = ownOffset(root);
         List<Integer> cpus = cpus(root);
         int max = cpus.stream().mapToInt(Integer::intValue).max().orElse(-1);

@@ -1,4 +1,4 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 /**
  * A threshold range in the monitoring plugin syntax ({@code [@]start:end}): {@code 10} alerts

@@ -1,11 +1,11 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 import dev.limbo.model.Observation;
 import dev.limbo.model.ProcessInfo;
 import dev.limbo.model.Sample;
 import dev.limbo.model.Task;
 import dev.limbo.procfs.ProcRoot;
-import dev.limbo.procfs.ProcSource;
+import dev.limbo.sampling.ProcSource;
 import dev.limbo.procfs.Sysconf;
 import dev.limbo.rules.Finding;
 import dev.limbo.rules.ZombieAccumulationRule;
@@ -51,7 +51,7 @@ public final class StuckAges {
     }
 
     /** Like {@link #now(ProcRoot)} but reusing a calibration (the agent recalibrates now and then). */
-    static StuckAges with(ProcRoot root, SchedClock clock) {
+    public static StuckAges with(ProcRoot root, SchedClock clock) {
         return new StuckAges(root, clock);
     }
 

@@ -1,5 +1,25 @@
-package dev.limbo.procfs;
+package dev.limbo.sampling;
 
+import dev.limbo.procfs.Read;
+import dev.limbo.procfs.MountInfo;
+import dev.limbo.procfs.SyscallParser;
+import dev.limbo.procfs.FdLink;
+import dev.limbo.procfs.FdInfoParser;
+import dev.limbo.procfs.CommParser;
+import dev.limbo.procfs.TaskStat;
+import dev.limbo.procfs.StatParser;
+import dev.limbo.procfs.WchanParser;
+import dev.limbo.procfs.StatusParser;
+import dev.limbo.procfs.CgroupParser;
+import dev.limbo.procfs.TaskStatus;
+import dev.limbo.procfs.StackParser;
+import dev.limbo.procfs.HostFactsParser;
+import dev.limbo.procfs.CgroupLine;
+import dev.limbo.procfs.MountInfoParser;
+import dev.limbo.procfs.ProcRoot;
+import dev.limbo.procfs.BlockedRead;
+import dev.limbo.procfs.HostFacts;
+import dev.limbo.procfs.ReadPool;
 import dev.limbo.model.ProcessInfo;
 import dev.limbo.model.Sample;
 import dev.limbo.model.Task;

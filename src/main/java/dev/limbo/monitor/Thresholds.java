@@ -1,4 +1,4 @@
-package dev.limbo.agent;
+package dev.limbo.monitor;
 
 import java.util.LinkedHashMap;
 import java.util.List;

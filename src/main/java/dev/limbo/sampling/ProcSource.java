@@ -1,5 +1,10 @@
-package dev.limbo.procfs;
+package dev.limbo.sampling;
 
+import dev.limbo.procfs.StatusParser;
+import dev.limbo.procfs.TaskStatus;
+import dev.limbo.procfs.ReadPool;
+import dev.limbo.procfs.ProcRoot;
+import dev.limbo.procfs.Archive;
 import dev.limbo.model.Observation;
 import dev.limbo.model.Sample;
 import dev.limbo.model.Task;
