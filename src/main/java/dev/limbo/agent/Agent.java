@@ -469,10 +469,6 @@ public final class Agent {
     }
 
     static Finding withSeverity(Finding f, Severity s) {
-        if (f.severity() == s) {
-            return f;
-        }
-        return new Finding(f.rule(), s, f.pid(), f.tids(), f.title(), f.evidence(), f.causes(), f.releasedWhen(),
-                f.doesNotHelp(), f.remedies(), f.comm(), f.attribution(), f.nsPids(), f.waitsOn(), f.progress());
+        return f.withSeverity(s);
     }
 }

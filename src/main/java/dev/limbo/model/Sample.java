@@ -26,6 +26,11 @@ public record Sample(
         return tasks.get(tid);
     }
 
+    /** The kernel's version (sys/kernel/osrelease of the procfs root), or null when unknown. */
+    public KernelVersion kernel() {
+        return host == null ? null : KernelVersion.parse(host.kernelRelease());
+    }
+
     /** Seconds since boot when this sample was taken, or -1 when unknown. */
     public double uptime() {
         return host == null ? -1 : host.uptimeSeconds();

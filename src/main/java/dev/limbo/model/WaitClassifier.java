@@ -20,6 +20,11 @@ public final class WaitClassifier {
     private static final int[] FD_SYSCALLS = {0, 1, 3, 17, 18, 19, 20, 74, 75, 217};
 
     public static Wait classify(Task task, ProcessInfo process, boolean x86_64) {
+        return classify(task, process, x86_64, null);
+    }
+
+    /** Classifies with the kernel version known (null when not): killability depends on it. */
+    public static Wait classify(Task task, ProcessInfo process, boolean x86_64, KernelVersion version) {
         KernelStack stack = task.detail() == null ? null : task.detail().stack();
         String wchan = task.detail() == null ? null : task.detail().wchan();
         SyscallInfo syscall = task.detail() == null ? null : task.detail().syscall();
@@ -29,7 +34,6 @@ public final class WaitClassifier {
         StackFrame decided = null;
         String function = null;
         String basis = "none";
-        Boolean killable = null;
         if (stack != null && !stack.isEmpty()) {
             basis = "stack";
             int bestRank = Integer.MAX_VALUE;
@@ -38,9 +42,6 @@ public final class WaitClassifier {
                 String fn = f.function();
                 if (fn.equals("do_exit") || fn.equals("do_group_exit")) {
                     exiting = true;
-                }
-                if (killable == null && isKillableFrame(fn)) {
-                    killable = Boolean.TRUE;
                 }
                 WaitKind k = kindOf(fn, f.module());
                 // kernel_clone is a vfork wait only when nothing inside it is the wait (a lock taken
@@ -65,9 +66,6 @@ public final class WaitClassifier {
             function = wchan;
             WaitKind k = kindOf(wchan, null);
             kind = k == null ? (exiting ? WaitKind.EXIT_PATH : WaitKind.UNKNOWN) : k;
-            if (isKillableFrame(wchan)) {
-                killable = Boolean.TRUE;
-            }
         } else if (syscall != null && syscall.kind() == SyscallInfo.Kind.IN_SYSCALL && x86_64
                 && (syscall.number() == 58 || syscall.number() == 56 || syscall.number() == 435)) {
             basis = "syscall";
@@ -77,16 +75,12 @@ public final class WaitClassifier {
             basis = "stat";
             kind = WaitKind.EXIT_PATH;
         }
-        if (kind == WaitKind.VFORK) {
-            killable = Boolean.TRUE;
-        }
-        // A /proc reader of another process's memory (cmdline, environ) waits in
-        // mmap_read_lock_killable(), inlined into __access_remote_vm (killable since 5.3). Only
-        // when it is the innermost frame: a fault under it is the holder's unkillable wait.
+        // A /proc reader of another process's memory (cmdline, environ) waits for the mmap lock,
+        // inlined into __access_remote_vm. Only when it is the innermost frame: a fault under it
+        // is the holder's own wait.
         if (stack != null && !stack.isEmpty()) {
             String top = stack.frames().get(0).function();
             if (top.equals("__access_remote_vm") || top.equals("access_remote_vm")) {
-                killable = Boolean.TRUE;
                 if (kind == WaitKind.UNKNOWN || rank(kind) > rank(WaitKind.MMAP_LOCK)) {
                     kind = WaitKind.MMAP_LOCK;
                     decided = stack.frames().get(0);
@@ -94,9 +88,9 @@ public final class WaitClassifier {
                 }
             }
         }
-        if (killable == null && isForcedFuse(stack)) {
-            killable = Boolean.FALSE;
-        }
+        Killability.Verdict verdict = Killability.judge(stack, wchan, kind, version).verdict();
+        Boolean killable = verdict == Killability.Verdict.KILLABLE ? Boolean.TRUE
+                : verdict == Killability.Verdict.UNINTERRUPTIBLE ? Boolean.FALSE : null;
 
         // Which file: the fd named by the syscall, else any open file on a FUSE mount.
         String file = null;
@@ -170,24 +164,6 @@ public final class WaitClassifier {
         return null;
     }
 
-    /**
-     * Killable waits. Some are inlined and leave only their caller on the stack: clear_refs_write()
-     * takes mmap_write_lock_killable() (killable on 5.x+; a SIGKILL that stays pending across
-     * samples overrides this, see Context.killable).
-     */
-    static boolean isKillableFrame(String fn) {
-        return fn.contains("_killable") || fn.equals("wait_for_vfork_done") || fn.endsWith("sys_vfork")
-                || fn.equals("clear_refs_write");
-    }
-
-    private static boolean isForcedFuse(KernelStack stack) {
-        if (stack == null) {
-            return false;
-        }
-        return stack.has("fuse_flush") || stack.has("fuse_release") || stack.has("fuse_send_writepage")
-                || stack.has("fuse_sync_release") || stack.has("fuse_send_destroy");
-    }
-
     /** Lower is more specific. */
     private static int rank(WaitKind k) {
         switch (k) {
@@ -231,7 +207,7 @@ public final class WaitClassifier {
         if (fn.equals("ptrace_stop") || fn.equals("ptrace_notify")) {
             return WaitKind.PTRACE_STOP;
         }
-        if (fn.equals("de_thread")) {
+        if (fn.equals("de_thread") || fn.equals("begin_new_exec") || fn.equals("flush_old_exec")) {
             return WaitKind.EXEC;
         }
         if (fn.equals("exit_aio") || fn.equals("read_events") || fn.startsWith("aio_")) {

@@ -9,6 +9,7 @@ import dev.limbo.model.Task;
 import dev.limbo.model.Wait;
 import dev.limbo.model.WaitClassifier;
 import dev.limbo.rules.Finding;
+import dev.limbo.rules.Stories;
 import dev.limbo.rules.Texts;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class ExplainReport {
         out.println(t.get("explain.header", name(p.tgid(), p.comm()), TextReport.verdict(report, t),
                 report.host().procRoot(), report.host().samples()));
         out.println();
-        tree(obs, p, t, out);
+        tree(obs, p, report, t, out);
         String cmd = p.commandLine();
         if (cmd != null) {
             out.println();
@@ -39,8 +40,8 @@ public final class ExplainReport {
         if (report.findings().isEmpty()) {
             out.println(t.get("explain.no-findings"));
         }
-        for (Finding f : report.findings()) {
-            TextReport.finding(f, t, out, true);
+        for (List<Finding> story : Stories.group(report.findings())) {
+            TextReport.story(story, t, out, true);
             out.println();
         }
         out.println(t.get("explain.raw"));
@@ -49,7 +50,17 @@ public final class ExplainReport {
         }
     }
 
-    private static void tree(Observation obs, ProcessInfo p, Texts t, PrintStream out) {
+    /** What the findings concluded about a thread's wait (evidence included), else its frames. */
+    private static Wait waitOf(Observation obs, Report report, ProcessInfo p, Task th) {
+        for (Finding f : report.findings()) {
+            if (f.waitsOn() != null && !f.tids().isEmpty() && f.tids().get(0) == th.tid()) {
+                return f.waitsOn();
+            }
+        }
+        return WaitClassifier.classify(th, p, false, obs.latest().kernel());
+    }
+
+    private static void tree(Observation obs, ProcessInfo p, Report report, Texts t, PrintStream out) {
         Task leader = p.leader();
         int ppid = leader == null ? -1 : leader.ppid();
         ProcessInfo parent = obs.latest().process(ppid);
@@ -70,7 +81,7 @@ public final class ExplainReport {
             b.append(th.tid()).append(' ').append(th.comm() == null ? "?" : th.comm()).append("  ").append(state(th));
             b.append(wchan(th));
             if (th.state().isUninterruptible()) {
-                Wait w = WaitClassifier.classify(th, p, false);
+                Wait w = waitOf(obs, report, p, th);
                 b.append("  ⇢ ").append(t.get("explain.waits-for", TextReport.describe(w)));
             } else if (th.state().isZombie() && th.isLeader() && threads.size() > 1) {
                 b.append("  ⇢ ").append(t.get("explain.leader-waits"));

@@ -96,6 +96,9 @@ public final class JsonReport {
         if (f.progress() != null) {
             n.put("progress", f.progress());
         }
+        if (f.story() != null) {
+            n.put("story", f.story());
+        }
         return n;
     }
 

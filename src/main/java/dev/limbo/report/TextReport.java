@@ -3,6 +3,7 @@ package dev.limbo.report;
 import dev.limbo.model.Wait;
 import dev.limbo.rules.Evidence;
 import dev.limbo.rules.Finding;
+import dev.limbo.rules.Stories;
 import dev.limbo.rules.Remedy;
 import dev.limbo.rules.Texts;
 import java.io.PrintStream;
@@ -17,9 +18,9 @@ public final class TextReport {
         Report.Summary s = r.summary();
         out.println(t.get("text.summary", verdict(r, t), s.critical(), s.warning(), s.info(), s.processes(), s.tasks(),
                 s.zombies(), s.dstate(), r.host().procRoot(), r.host().samples()));
-        for (Finding f : r.findings()) {
+        for (List<Finding> story : Stories.group(r.findings())) {
             out.println();
-            finding(f, t, out, full);
+            story(story, t, out, full);
         }
         if (!full && r.findings().stream().anyMatch(f -> f.severity() != dev.limbo.rules.Severity.INFO)) {
             out.println();
@@ -29,6 +30,26 @@ public final class TextReport {
 
     static String verdict(Report r, Texts t) {
         return r.worst() == null ? t.get("text.verdict.ok") : r.worst().name();
+    }
+
+    /**
+     * One story (SPEC "Findings are facts"): the leading finding in full, then each other finding
+     * about the same task(s) on one line under it.
+     */
+    public static void story(List<Finding> story, Texts t, PrintStream out, boolean full) {
+        finding(story.get(0), t, out, full);
+        if (story.size() > 1) {
+            out.println("  " + t.get("text.story.also"));
+            for (Finding f : story.subList(1, story.size())) {
+                out.println(wrap("    " + oneLine(f, t) + ": ", f.title()));
+            }
+        }
+    }
+
+    /** "WARNING  traced-zombie  pid 22889  tids 22976" */
+    static String oneLine(Finding f, Texts t) {
+        String tids = f.tids().isEmpty() ? "" : "  " + t.get("text.tids", join(f.tids()));
+        return f.severity().name() + "  " + f.rule() + "  " + t.get("text.pid", f.pid()) + tids;
     }
 
     public static void finding(Finding f, Texts t, PrintStream out, boolean full) {

@@ -1,11 +1,14 @@
 package dev.limbo.rules;
 
 import dev.limbo.model.Attribution;
+import dev.limbo.model.KernelVersion;
+import dev.limbo.model.Killability;
 import dev.limbo.model.Observation;
 import dev.limbo.model.ProcessInfo;
 import dev.limbo.model.Progress;
 import dev.limbo.model.Sample;
 import dev.limbo.model.Task;
+import dev.limbo.model.TaskDetail;
 import dev.limbo.model.Wait;
 import dev.limbo.model.WaitClassifier;
 import dev.limbo.procfs.SignalSet;
@@ -21,6 +24,9 @@ public final class Context {
     private final Texts texts;
     private final Map<Integer, Wait> waits = new HashMap<>();
     private Map<Integer, ZombieCase> zombieCases;
+    private KernelVersion kernel;
+    private final Map<Finding, List<Integer>> about = new java.util.IdentityHashMap<>();
+    private boolean kernelKnown;
 
     public Context(Observation observation, RuleOptions options, Texts texts) {
         this.observation = observation;
@@ -48,28 +54,90 @@ public final class Context {
         return texts.get(key, args);
     }
 
-    /** What a D task waits on (classified once per task). */
-    public Wait waitOf(Task task) {
-        return waits.computeIfAbsent(task.tid(),
-                tid -> WaitClassifier.classify(task, latest().process(task.tgid()), options.x86_64()));
+    /** The kernel version of the procfs root in use (its sys/kernel/osrelease), or null. */
+    public KernelVersion kernel() {
+        if (!kernelKnown) {
+            kernelKnown = true;
+            for (int i = observation.samples().size() - 1; i >= 0 && kernel == null; i--) {
+                kernel = observation.samples().get(i).kernel();
+            }
+        }
+        return kernel;
     }
 
     /**
-     * Whether the task's wait is killable in fact: the frames say so, and a SIGKILL has not stayed
-     * pending on it across samples (a killable wait would have woken).
+     * What a D task waits on (classified once per task). Its {@code killable} is the task's
+     * {@link #killability} verdict: the frames, unless evidence contradicts them.
      */
-    public boolean killable(Task task) {
-        if (waitOf(task).killable() != Boolean.TRUE) {
-            return false;
+    public Wait waitOf(Task task) {
+        Wait w = waits.get(task.tid());
+        if (w == null) {
+            w = WaitClassifier.classify(task, latest().process(task.tgid()), options.x86_64(), kernel());
+            if (killSamples(task) >= 2 && w.killable() != Boolean.FALSE) {
+                w = new Wait(w.kind(), Boolean.FALSE, w.exiting(), w.frame(), w.function(), w.module(), w.basis(),
+                        w.fuseConnection(), w.file(), w.mountPoint());
+            }
+            waits.put(task.tid(), w);
         }
-        int pendingWhileD = 0;
+        return w;
+    }
+
+    /**
+     * How the task's wait answers SIGKILL, and on what that rests. Evidence first: a task that
+     * stayed D in two or more samples with SIGKILL in its own SigPnd is not in a killable wait
+     * (the kill would have woken it). Then the kernel's table ({@link Killability}).
+     */
+    public Kill killability(Task task) {
+        int kills = killSamples(task);
+        if (kills >= 2) {
+            return new Kill(Killability.Verdict.UNINTERRUPTIBLE, Kill.Basis.EVIDENCE, null, kills);
+        }
+        TaskDetail d = task.detail();
+        Killability.Judgement j = Killability.judge(d == null ? null : d.stack(), d == null ? null : d.wchan(),
+                waitOf(task).kind(), kernel());
+        return new Kill(j.verdict(), j.entry() == null ? Kill.Basis.NONE : Kill.Basis.TABLE, j.entry(), kills);
+    }
+
+    /**
+     * A killability verdict.
+     *
+     * @param entry the table entry that decided (or left it open for want of a kernel version)
+     * @param killSamples samples in which the task was D with SIGKILL in its own SigPnd
+     */
+    public record Kill(Killability.Verdict verdict, Basis basis, Killability.Entry entry, int killSamples) {
+        public enum Basis { EVIDENCE, TABLE, NONE }
+
+        public boolean killable() {
+            return verdict == Killability.Verdict.KILLABLE;
+        }
+    }
+
+    /** Records the other processes a finding is about (see {@link Stories}). */
+    void about(Finding f, List<Integer> pids) {
+        if (!pids.isEmpty()) {
+            about.put(f, List.copyOf(pids));
+        }
+    }
+
+    List<Integer> about(Finding f) {
+        return about.getOrDefault(f, List.of());
+    }
+
+    /** Whether the task's wait is killable in fact (see {@link #killability}). */
+    public boolean killable(Task task) {
+        return killability(task).killable();
+    }
+
+    /** In how many samples the task was D with SIGKILL in its own SigPnd. */
+    int killSamples(Task task) {
+        int n = 0;
         for (Sample s : observation.samples()) {
             Task t = s.task(task.tid());
             if (t != null && t.state().isUninterruptible() && t.status() != null && has(t.status().sigPnd(), SignalSet.SIGKILL)) {
-                pendingWhileD++;
+                n++;
             }
         }
-        return pendingWhileD < 2;
+        return n;
     }
 
     public Progress progress(Task task) {

@@ -36,9 +36,9 @@ public final class Diagnoser {
                 }
             }
         }
-        List<String> order = RuleCatalog.all().stream().map(Rule::id).toList();
+        out = new ArrayList<>(Stories.link(out, ctx));
         out.sort(Comparator.comparing(Finding::severity)
-                .thenComparing(f -> order.indexOf(f.rule()))
+                .thenComparingInt(f -> RuleCatalog.order(f.rule()))
                 .thenComparingInt(Finding::pid));
         return out;
     }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One diagnosis. The first ten fields are the SPEC's {@code limbo/v1} finding; the rest are
  * additions: the process name, where it lives (container, unit, pids in its namespaces), what
- * the stuck thread waits on, and whether it progressed.
+ * the stuck thread waits on, whether it progressed, and the story it belongs to: an id shared by
+ * the findings about the same task(s) (set by the {@link Diagnoser}; null before).
  */
 public record Finding(
         String rule,
@@ -24,5 +25,16 @@ public record Finding(
         Attribution attribution,
         List<Integer> nsPids,
         Wait waitsOn,
-        String progress) {
+        String progress,
+        String story) {
+
+    public Finding withStory(String id) {
+        return new Finding(rule, severity, pid, tids, title, evidence, causes, releasedWhen, doesNotHelp, remedies,
+                comm, attribution, nsPids, waitsOn, progress, id);
+    }
+
+    public Finding withSeverity(Severity s) {
+        return s == severity ? this : new Finding(rule, s, pid, tids, title, evidence, causes, releasedWhen, doesNotHelp,
+                remedies, comm, attribution, nsPids, waitsOn, progress, story);
+    }
 }

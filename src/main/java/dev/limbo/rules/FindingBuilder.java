@@ -27,6 +27,7 @@ final class FindingBuilder {
     private final List<Remedy> remedies = new ArrayList<>();
     private Wait wait;
     private String progress;
+    private final List<Integer> about = new ArrayList<>();
 
     FindingBuilder(Rule rule, Context ctx, ProcessInfo process, int pid) {
         this.rule = rule;
@@ -87,6 +88,12 @@ final class FindingBuilder {
 
     FindingBuilder remedies(List<Remedy> more) {
         remedies.addAll(more);
+        return this;
+    }
+
+    /** Another process this finding is about (beyond its pid and tids), for telling one story. */
+    FindingBuilder about(int pid) {
+        about.add(pid);
         return this;
     }
 
@@ -172,8 +179,10 @@ final class FindingBuilder {
     }
 
     Finding build() {
-        return new Finding(rule.id(), severity, pid, List.copyOf(tids), title, List.copyOf(evidence),
+        Finding f = new Finding(rule.id(), severity, pid, List.copyOf(tids), title, List.copyOf(evidence),
                 List.copyOf(causes), releasedWhen, List.copyOf(doesNotHelp), List.copyOf(remedies),
-                process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress);
+                process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress, null);
+        ctx.about(f, about);
+        return f;
     }
 }

@@ -33,8 +33,14 @@ public final class KillableWaitRule extends BaseRule {
                         .title(ID + ".title", ctx.name(t), w.function() == null ? "?" : w.function());
                 b.state(t).stat(t).stack(t).wchan(t).syscall(t);
                 b.cause(ID + ".cause.killable", ctx.name(t), w.function());
+                Context.Kill kill = ctx.killability(t);
+                if (kill.entry() != null) {
+                    b.cause(ID + ".cause.source", ctx.kernel() == null ? "?" : ctx.kernel().toString(), kill.entry().source());
+                }
                 if (w.kind() == WaitKind.VFORK) {
                     b.cause(ID + ".cause.vfork");
+                } else if (w.kind() == WaitKind.EXEC) {
+                    b.cause(ID + ".cause.exec", t.tgid());
                 }
                 b.cause(ID + ".cause.khungtaskd");
                 b.causeText(WaitTexts.progress(ctx, progress));

@@ -7,8 +7,12 @@ import java.util.ResourceBundle;
 /**
  * Human-readable strings from the {@code dev.limbo.messages} bundles (English and Chinese).
  * Placeholders are {@code {0}}, {@code {1}}, … and are replaced literally (no MessageFormat quoting).
+ * A missing key prints as the key itself, except under the tests (system property
+ * {@code limbo.texts.strict=true}, set by the build), where it fails: a text that names no
+ * sentence is a bug, not a fallback.
  */
 public final class Texts {
+    private static final boolean STRICT = Boolean.getBoolean("limbo.texts.strict");
     private final ResourceBundle bundle;
     private final ResourceBundle fallback;
     private final String lang;
@@ -40,6 +44,9 @@ public final class Texts {
             try {
                 pattern = fallback.getString(key);
             } catch (MissingResourceException e2) {
+                if (STRICT) {
+                    throw new IllegalStateException("missing message key: " + key);
+                }
                 pattern = key;
             }
         }

@@ -30,6 +30,8 @@ final class WaitTexts {
             s += " " + ctx.t("wait.killable");
         } else if (w.killable() == Boolean.FALSE) {
             s += " " + ctx.t("wait.unkillable");
+        } else if (!w.exiting() || w.kind() != dev.limbo.model.WaitKind.EXIT_PATH) {
+            s += " " + ctx.t("wait.killable-unknown");
         }
         if (w.file() != null) {
             s += " " + ctx.t("wait.file", args(w));

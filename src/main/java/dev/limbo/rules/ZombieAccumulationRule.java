@@ -18,7 +18,7 @@ public final class ZombieAccumulationRule extends BaseRule {
     public List<Finding> evaluate(Context ctx) {
         Map<Integer, List<ProcessInfo>> byParent = new TreeMap<>();
         for (ProcessInfo p : ctx.latest().processes().values()) {
-            if (ctx.zombieCase(p.tgid()) == ZombieCase.ACCUMULATION) {
+            if (ctx.zombieCase(p.tgid()) == ZombieCase.UNREAPED) {
                 byParent.computeIfAbsent(p.leader().ppid(), k -> new ArrayList<>()).add(p);
             }
         }
@@ -26,11 +26,15 @@ public final class ZombieAccumulationRule extends BaseRule {
         for (Map.Entry<Integer, List<ProcessInfo>> e : byParent.entrySet()) {
             int ppid = e.getKey();
             List<ProcessInfo> zombies = e.getValue();
+            if (zombies.size() < ctx.options().zombieThreshold()) {
+                continue;
+            }
             zombies.sort((a, b) -> Integer.compare(a.tgid(), b.tgid()));
             ProcessInfo parent = ctx.latest().process(ppid);
             FindingBuilder b = new FindingBuilder(this, ctx, parent, ppid)
                     .title(ID + ".title", ctx.name(parent, ppid), zombies.size());
             zombies.stream().limit(5).forEach(z -> b.state(z.leader()));
+            zombies.forEach(z -> b.about(z.tgid()));
             b.cause(ID + ".cause.count", ctx.name(parent, ppid), zombies.size(), ctx.options().zombieThreshold(),
                     zombies.stream().limit(10).map(z -> String.valueOf(z.tgid())).toList());
             ParentFacts.describe(ctx, b, parent, ppid);

@@ -7,48 +7,44 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The one explanation that applies to each zombie thread-group leader, so that exactly one rule
- * reports it: a leader with live or stuck siblings is not waiting for its parent at all, a traced
- * zombie waits for its tracer, and so on.
+ * What holds each zombie thread-group leader: a stuck sibling, live siblings, a tracer, or its
+ * parent. The zombie rules test their own definitions on top of this (a zombie awaiting its
+ * parent may also be one of many, or the child of a namespace init); "stuck" means D in a wait
+ * SIGKILL does not end: a thread in a killable wait is alive (SPEC "Findings are facts").
  */
 public enum ZombieCase {
-    /** Leader Z, a sibling in D: the founding case. */
+    /** Leader Z, a sibling in D in a wait that is not killable: the founding case. */
     LEADER_STUCK_THREAD,
-    /** Leader Z, siblings alive (pthread_exit): normal. */
+    /** Leader Z, siblings alive (pthread_exit), or in a killable wait: normal. */
     LEADER_LIVE_THREADS,
     /** Leader Z, its group held by a traced zombie thread, or the leader itself traced. */
     TRACED,
-    /** Group empty, parent is PID 1 of its pid namespace and does not reap. */
-    NAMESPACE_INIT,
-    /** Group empty, the parent holds many zombie children. */
-    ACCUMULATION,
-    /** Group empty, the parent has not waited. */
+    /** Group empty, not traced: the parent can reap it with wait() and has not. */
     UNREAPED;
 
     static Map<Integer, ZombieCase> classify(Context ctx) {
         Sample s = ctx.latest();
-        Map<Integer, Integer> zombiesPerParent = new HashMap<>();
-        for (ProcessInfo p : s.processes().values()) {
-            if (p.leader() != null && p.leader().state().isZombie() && p.siblings().isEmpty()) {
-                zombiesPerParent.merge(p.leader().ppid(), 1, Integer::sum);
-            }
-        }
         Map<Integer, ZombieCase> out = new HashMap<>();
         for (ProcessInfo p : s.processes().values()) {
             Task leader = p.leader();
             if (leader == null || !leader.state().isZombie()) {
                 continue;
             }
-            out.put(p.tgid(), caseOf(ctx, s, p, leader, zombiesPerParent));
+            out.put(p.tgid(), caseOf(ctx, p, leader));
         }
         return out;
     }
 
-    private static ZombieCase caseOf(Context ctx, Sample s, ProcessInfo p, Task leader, Map<Integer, Integer> perParent) {
+    /** A sibling that keeps the group from exiting: D, and not in a killable wait. */
+    static boolean stuck(Context ctx, Task t) {
+        return t.state().isUninterruptible() && !ctx.killable(t);
+    }
+
+    private static ZombieCase caseOf(Context ctx, ProcessInfo p, Task leader) {
         boolean anyStuck = false;
         boolean anyTracedZombie = false;
         for (Task t : p.siblings()) {
-            if (t.state().isUninterruptible()) {
+            if (stuck(ctx, t)) {
                 anyStuck = true;
             }
             if (t.state().isZombie() && t.tracerPid() > 0) {
@@ -67,13 +63,6 @@ public enum ZombieCase {
         int tracer = leader.tracerPid();
         if (tracer > 0 && tracer != leader.ppid()) {
             return TRACED;
-        }
-        ProcessInfo parent = s.process(leader.ppid());
-        if (parent != null && ctx.isNamespaceInit(parent)) {
-            return NAMESPACE_INIT;
-        }
-        if (perParent.getOrDefault(leader.ppid(), 0) >= ctx.options().zombieThreshold()) {
-            return ACCUMULATION;
         }
         return UNREAPED;
     }

@@ -17,12 +17,15 @@ public final class ZombieInitNotReapingRule extends BaseRule {
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();
         for (ProcessInfo p : ctx.latest().processes().values()) {
-            if (ctx.zombieCase(p.tgid()) != ZombieCase.NAMESPACE_INIT || !ctx.persistent(p.tgid())) {
+            if (ctx.zombieCase(p.tgid()) != ZombieCase.UNREAPED || !ctx.persistent(p.tgid())) {
                 continue;
             }
             Task z = p.leader();
             int ppid = z.ppid();
             ProcessInfo init = ctx.latest().process(ppid);
+            if (init == null || !ctx.isNamespaceInit(init)) {
+                continue;
+            }
             String where = describeNamespace(ctx, init);
             FindingBuilder b = new FindingBuilder(this, ctx, p, p.tgid())
                     .title(ID + ".title", ctx.name(p, p.tgid()), ctx.name(init, ppid), where);

@@ -34,7 +34,7 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
 
     private Finding explain(Context ctx, ProcessInfo p) {
         Task leader = p.leader();
-        List<Task> stuck = p.siblings().stream().filter(t -> t.state().isUninterruptible()).toList();
+        List<Task> stuck = p.siblings().stream().filter(t -> ZombieCase.stuck(ctx, t)).toList();
         Task first = stuck.get(0);
         Wait wait = ctx.waitOf(first);
         Progress progress = ctx.progress(first);
@@ -84,8 +84,15 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         release += " " + ctx.t("released.wait-ends", WaitTexts.release(ctx, wait));
         b.releasedText(release);
 
+        // "another kill -9 does not help" only when a SIGKILL really is pending and the wait is
+        // not killable; with nothing pending, a first kill would queue to every thread.
+        Context.Kill kill = ctx.killability(first);
         String pending = pendingText(fs, leader.status());
-        b.noHelp(ID + ".nohelp.kill", pending);
+        if (pending != null && kill.verdict() == dev.limbo.model.Killability.Verdict.UNINTERRUPTIBLE) {
+            b.noHelp(ID + ".nohelp.kill", pending);
+        } else if (pending == null && kill.verdict() == dev.limbo.model.Killability.Verdict.UNINTERRUPTIBLE) {
+            b.noHelp(ID + ".nohelp.kill-first", first.tid());
+        }
         b.noHelp(ID + ".nohelp.parent", ctx.name(parent, ppid));
         if (tracer > 0) {
             b.noHelp(ID + ".nohelp.tracer", tracer);
@@ -97,7 +104,14 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         return b.build();
     }
 
+    /**
+     * The pending sets that hold SIGKILL, as read ("ShdPnd SIGINT,SIGKILL, SigPnd SIGSTOP"), or
+     * null when none does: then no kill is pending and the text must not say one is.
+     */
     static String pendingText(TaskStatus thread, TaskStatus leader) {
+        if (!Context.killPending(thread) && !Context.killPending(leader)) {
+            return null;
+        }
         List<String> parts = new ArrayList<>();
         for (TaskStatus s : new TaskStatus[] {thread, leader}) {
             if (s == null) {
@@ -109,9 +123,6 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
             if (s == thread && s.sigPnd() != null && !s.sigPnd().isEmpty()) {
                 parts.add("SigPnd " + s.sigPnd().names());
             }
-        }
-        if (parts.isEmpty()) {
-            return "SIGKILL";
         }
         return String.join(", ", parts);
     }
