@@ -39,6 +39,8 @@ public final class Killability {
     public enum Where {
         /** The innermost frame shown (or wchan when there is no stack). */
         TOP,
+        /** Among the few innermost frames shown: a primitive and its slow path. */
+        PRIMITIVE,
         /** Anywhere in the stack. */
         ANY
     }
@@ -80,26 +82,33 @@ public final class Killability {
                             "fuse_writepage_locked", "fuse_file_put"),
                     Where.ANY, null, null, null, U,
                     "fs/fuse/dev.c request_wait_answer(): forced requests go straight to wait_event() (3.10, 6.12); KERNEL.md Errata 9"),
-            top("a *_killable primitive that shows (folio_lock_killable, lock_page_killable, wait_event_killable, "
-                    + "rpc_wait_bit_killable, …)", List.of("*_killable"), null, null, K,
-                    "include/linux/wait.h, mm/filemap.c, net/sunrpc/sched.c: TASK_KILLABLE in every version"),
+            new Entry("a *_killable primitive that shows (folio_lock_killable, lock_page_killable, "
+                    + "mutex_lock_killable's slow path, rpc_wait_bit_killable, …)", List.of("*_killable"), Where.PRIMITIVE,
+                    null, null, null, K,
+                    "include/linux/wait.h, kernel/locking/mutex.c, mm/filemap.c, net/sunrpc/sched.c: TASK_KILLABLE in every version"),
+            top("a plain sleeping lock that shows (mutex_lock, down_read, down_write and their slow paths)",
+                    List.of("mutex_lock", "__mutex_lock*", "mutex_lock_nested", "down_read", "down_write", "__down",
+                            "__down_read*", "__down_write*", "rwsem_down_read_slowpath", "rwsem_down_write_slowpath",
+                            "rwsem_down_read_failed", "rwsem_down_write_failed"), null, null, U,
+                    "kernel/locking/mutex.c, rwsem.c: mutex_lock()/down_read()/down_write() sleep in TASK_UNINTERRUPTIBLE "
+                            + "(their killable variants show as their own frames; usually all are hidden, KERNEL.md Errata 7)"),
             new Entry("vfork parent (wait_for_vfork_done; on 6.18 kernel_clone <- __do_sys_vfork)", List.of(), Where.TOP,
-                    WaitKind.VFORK, KernelVersion.of("3.4"), null, K,
+                    WaitKind.VFORK, null, null, K,
                     "kernel/fork.c wait_for_vfork_done(): wait_for_completion_killable (3.10), "
-                            + "wait_for_completion_state(TASK_KILLABLE|TASK_FREEZABLE) (6.12); d68b46fe16ad \"vfork: make it killable\" (3.4 nv)"),
+                            + "wait_for_completion_state(TASK_KILLABLE|TASK_FREEZABLE) (6.12); d68b46fe16ad \"vfork: make it killable\" (3.4 nv), so every kernel limbo supports"),
             top("exec waiting for the other threads to exit (de_thread)", List.of("de_thread"), null, null, K,
                     "fs/exec.c de_thread(): __set_current_state(TASK_KILLABLE) in 3.10, 4.19, 6.12"),
-            top("exec (begin_new_exec, de_thread inlined)", List.of("begin_new_exec"), "5.8", null, K,
+            top("exec (begin_new_exec, de_thread inlined)", List.of("begin_new_exec"), null, null, K,
                     "live 6.18: de_thread() inlined into begin_new_exec(); its other waits (exec_update_lock, the old mm's "
-                            + "mmap lock) are killable too; begin_new_exec from \"exec: Rename flush_old_exec begin_new_exec\" (5.8 nv)"),
-            top("exec (flush_old_exec, de_thread inlined)", List.of("flush_old_exec"), null, "5.8", K,
-                    "fs/exec.c flush_old_exec() -> de_thread() (TASK_KILLABLE) before 5.8 (nv)"),
+                            + "mmap lock) are killable too; begin_new_exec exists from 5.8 (\"exec: Rename flush_old_exec begin_new_exec\", nv)"),
+            top("exec (flush_old_exec, de_thread inlined)", List.of("flush_old_exec"), null, null, K,
+                    "fs/exec.c flush_old_exec() -> de_thread() (TASK_KILLABLE); flush_old_exec exists before 5.8 (nv)"),
             top("truncate waiting for the inode lock (do_truncate)", List.of("do_truncate"), "6.16", null, K,
                     "d68687564280 \"fs/open: make do_truncate() killable\" (6.16)"),
             top("truncate waiting for the inode lock (do_truncate)", List.of("do_truncate"), null, "6.16", U,
                     "fs/open.c do_truncate(): inode_lock() (down_write) before 6.16"),
-            top("page fault taking the mmap lock (lock_mm_and_find_vma)", List.of("lock_mm_and_find_vma"), "6.4", null, K,
-                    "mm/memory.c lock_mm_and_find_vma(): mmap_read_lock_killable() since 6.4"),
+            top("page fault taking the mmap lock (lock_mm_and_find_vma)", List.of("lock_mm_and_find_vma"), null, null, K,
+                    "mm/memory.c lock_mm_and_find_vma(): mmap_read_lock_killable(); the function exists from 6.4"),
             top("page fault taking the mmap lock (do_user_addr_fault)", List.of("do_user_addr_fault", "__do_page_fault"),
                     null, "6.4", U, "arch/x86/mm/fault.c: mmap_read_lock()/down_read(&mm->mmap_sem) before 6.4"),
             top("a /proc reader of another process's memory (cmdline, environ, mem)",
@@ -133,9 +142,12 @@ public final class Killability {
                     "fs/fuse/dev.c: phase 2 wait_event_killable() while the daemon has not read it, phase 3 wait_event() "
                             + "after; /proc cannot tell which (KERNEL.md §6)"));
 
-    /** Frames that may sit directly above a *_killable caller (the common body of a killable wait). */
-    private static final Set<String> COMMON_BODIES = Set.of("folio_wait_bit_common", "wait_on_page_bit_common",
-            "__folio_lock", "folio_wait_bit");
+    /** Scheduler frames older kernels print on top of every sleeping stack (4.19: __switch_to). */
+    private static final Set<String> SCHEDULER = Set.of("__switch_to", "__schedule", "schedule", "schedule_timeout",
+            "io_schedule", "io_schedule_timeout", "schedule_preempt_disabled", "__switch_to_asm", "ret_from_fork");
+
+    /** How deep a wait primitive and its slow path reach: __mutex_lock <- __mutex_lock_killable_slowpath <- mutex_lock_killable. */
+    private static final int PRIMITIVE_DEPTH = 3;
 
     /** What the table says, and which entry said it (null when none matched). */
     public record Judgement(Verdict verdict, Entry entry) {
@@ -148,13 +160,9 @@ public final class Killability {
      */
     public static Judgement judge(KernelStack stack, String wchan, WaitKind kind, KernelVersion version) {
         List<String> frames = stack != null && !stack.isEmpty()
-                ? stack.frames().stream().map(StackFrame::function).toList()
+                ? stack.frames().stream().map(StackFrame::function).filter(f -> !SCHEDULER.contains(f)).toList()
                 : wchan != null ? List.of(wchan) : List.of();
         String top = frames.isEmpty() ? null : frames.get(0);
-        // a killable primitive's common body on top, the killable caller just below it
-        if (top != null && COMMON_BODIES.contains(top) && frames.size() > 1 && frames.get(1).contains("_killable")) {
-            top = frames.get(1);
-        }
         for (Entry e : TABLE) {
             if (!matches(e, frames, top, kind)) {
                 continue;
@@ -178,6 +186,10 @@ public final class Killability {
         }
         if (e.where() == Where.TOP) {
             return top != null && e.frames().stream().anyMatch(p -> nameMatches(p, top));
+        }
+        if (e.where() == Where.PRIMITIVE) {
+            return frames.stream().limit(PRIMITIVE_DEPTH)
+                    .anyMatch(f -> e.frames().stream().anyMatch(p -> nameMatches(p, f)));
         }
         return frames.stream().anyMatch(f -> e.frames().stream().anyMatch(p -> nameMatches(p, f)));
     }

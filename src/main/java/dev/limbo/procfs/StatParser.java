@@ -2,9 +2,33 @@ package dev.limbo.procfs;
 
 /** Parses /proc/PID/stat. The comm sits between the first '(' and the LAST ')'. */
 public final class StatParser {
-    /** The fields kept (bit n = field n): 4 5 6 9 14 15 20 22 38 42. */
-    private static final long WANTED = 1L << 4 | 1L << 5 | 1L << 6 | 1L << 9 | 1L << 14 | 1L << 15
-            | 1L << 20 | 1L << 22 | 1L << 38 | 1L << 42;
+    /** The fields kept, by their name and number in proc(5) (1-based; 3 is the state). */
+    enum Field {
+        PPID(4), PGRP(5), SESSION(6), FLAGS(9), UTIME(14), STIME(15), NUM_THREADS(20), STARTTIME(22),
+        EXIT_SIGNAL(38), DELAYACCT_BLKIO_TICKS(42);
+
+        final int number;
+
+        Field(int number) {
+            this.number = number;
+        }
+    }
+
+    /** Bit n set when field n is kept. */
+    private static final long WANTED;
+    /** The last field kept. */
+    private static final int LAST;
+
+    static {
+        long wanted = 0;
+        int last = 0;
+        for (Field f : Field.values()) {
+            wanted |= 1L << f.number;
+            last = Math.max(last, f.number);
+        }
+        WANTED = wanted;
+        LAST = last;
+    }
 
     private StatParser() {
     }
@@ -44,11 +68,11 @@ public final class StatParser {
         }
         TaskState state = TaskState.of(text.charAt(p));
         // f[n] = field n (1-based as in proc(5)); -1 when absent or not a number.
-        long[] f = new long[43];
+        long[] f = new long[LAST + 1];
         java.util.Arrays.fill(f, -1);
         int n = 4;
         p = stateEnd + 1;
-        while (n <= 42 && p <= end) {
+        while (n <= LAST && p <= end) {
             int q = text.indexOf(' ', p);
             if (q < 0 || q > end) {
                 q = end;
@@ -60,7 +84,9 @@ public final class StatParser {
             p = q + 1;
         }
         return new TaskStat((int) pid, text.substring(open + 1, close), state,
-                (int) f[4], (int) f[5], (int) f[6], f[9], f[14], f[15], (int) f[20], f[22], (int) f[38], f[42]);
+                (int) f[Field.PPID.number], (int) f[Field.PGRP.number], (int) f[Field.SESSION.number],
+                f[Field.FLAGS.number], f[Field.UTIME.number], f[Field.STIME.number], (int) f[Field.NUM_THREADS.number],
+                f[Field.STARTTIME.number], (int) f[Field.EXIT_SIGNAL.number], f[Field.DELAYACCT_BLKIO_TICKS.number]);
     }
 
     /** The decimal number in text[from, to) (strip() first when asked), or -1. */

@@ -41,15 +41,15 @@ public final class TextReport {
         if (story.size() > 1) {
             out.println("  " + t.get("text.story.also"));
             for (Finding f : story.subList(1, story.size())) {
-                out.println(wrap("    " + oneLine(f, t) + ": ", f.title()));
+                out.println(wrap("    - ", oneLine(f, t) + ": " + f.title()));
             }
         }
     }
 
-    /** "WARNING  traced-zombie  pid 22889  tids 22976" */
+    /** "WARNING traced-zombie pid 22889 tids 22976" */
     static String oneLine(Finding f, Texts t) {
-        String tids = f.tids().isEmpty() ? "" : "  " + t.get("text.tids", join(f.tids()));
-        return f.severity().name() + "  " + f.rule() + "  " + t.get("text.pid", f.pid()) + tids;
+        String tids = f.tids().isEmpty() ? "" : " " + t.get("text.tids", join(f.tids()));
+        return f.severity().name() + " " + f.rule() + " " + t.get("text.pid", f.pid()) + tids;
     }
 
     public static void finding(Finding f, Texts t, PrintStream out, boolean full) {

@@ -73,7 +73,7 @@ public final class Context {
         Wait w = waits.get(task.tid());
         if (w == null) {
             w = WaitClassifier.classify(task, latest().process(task.tgid()), options.x86_64(), kernel());
-            if (killSamples(task) >= 2 && w.killable() != Boolean.FALSE) {
+            if (killSamples(task) >= killEvidenceNeeded(task) && w.killable() != Boolean.FALSE) {
                 w = new Wait(w.kind(), Boolean.FALSE, w.exiting(), w.frame(), w.function(), w.module(), w.basis(),
                         w.fuseConnection(), w.file(), w.mountPoint());
             }
@@ -89,7 +89,7 @@ public final class Context {
      */
     public Kill killability(Task task) {
         int kills = killSamples(task);
-        if (kills >= 2) {
+        if (kills >= killEvidenceNeeded(task)) {
             return new Kill(Killability.Verdict.UNINTERRUPTIBLE, Kill.Basis.EVIDENCE, null, kills);
         }
         TaskDetail d = task.detail();
@@ -126,6 +126,21 @@ public final class Context {
     /** Whether the task's wait is killable in fact (see {@link #killability}). */
     public boolean killable(Task task) {
         return killability(task).killable();
+    }
+
+    /**
+     * Samples with SIGKILL pending on a D task that decide it: two when the task was seen twice or
+     * more (a single read could fall between the kill and the wake-up), one in a lone sample
+     * (signal_wake_up() makes a killable sleeper runnable before the sender returns).
+     */
+    private int killEvidenceNeeded(Task task) {
+        int seen = 0;
+        for (Sample s : observation.samples()) {
+            if (s.task(task.tid()) != null) {
+                seen++;
+            }
+        }
+        return seen >= 2 ? 2 : 1;
     }
 
     /** In how many samples the task was D with SIGKILL in its own SigPnd. */

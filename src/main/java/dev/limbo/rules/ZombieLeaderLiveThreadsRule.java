@@ -27,6 +27,12 @@ public final class ZombieLeaderLiveThreadsRule extends BaseRule {
             b.state(p.leader()).status(p.leader(), "Threads");
             live.stream().limit(4).forEach(t -> b.state(t));
             b.cause(ID + ".cause.pthread-exit", ctx.name(p, p.tgid()));
+            for (Task t : live) {
+                if (t.state().isUninterruptible()) {
+                    String fn = ctx.waitOf(t).function();
+                    b.cause(ID + ".cause.killable", ctx.name(t), fn == null ? "?" : fn);
+                }
+            }
             b.cause(ID + ".cause.delay", p.tgid());
             b.released(ID + ".released", p.tgid());
             b.noHelp(ID + ".nohelp");

@@ -95,6 +95,18 @@ class FoundingCaseTest {
         JsonNode traced = finding(report, "traced-zombie");
         assertThat(traced.get("tids").get(0).asInt()).isEqualTo(22976);
         assertThat(traced.toString()).contains("6076");
+        // hung-task beside it (SPEC "Findings are facts"): a D thread, not killable (exit_aio waits
+        // uninterruptibly), one saved sample (progress unknown: WARNING)
+        JsonNode hung = finding(report, "hung-task");
+        assertThat(hung.get("severity").asText()).isEqualTo("WARNING");
+        assertThat(hung.get("tids").get(0).asInt()).isEqualTo(22976);
+        assertThat(hung.get("waitsOn").get("killable").asBoolean()).isFalse();
+        // one story: every finding links to the founding-case finding's story
+        String story = f.get("story").asText();
+        assertThat(story).isEqualTo("22889/22976");
+        for (JsonNode x : report.get("findings")) {
+            assertThat(x.get("story").asText()).as(x.get("rule").asText()).isEqualTo(story);
+        }
     }
 
     @Test
@@ -145,5 +157,9 @@ class FoundingCaseTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out().lines().findFirst().orElse("")).contains("CRITICAL");
         assertThat(r.out()).contains("zombie-leader-stuck-thread", "State:\tZ (zombie)");
+        // told as one story: the founding case in full, the others one line each under it
+        assertThat(r.out().lines().filter(l -> l.startsWith("CRITICAL") || l.startsWith("WARNING"))).hasSize(1);
+        assertThat(r.out()).contains("the same story, also:", "    - CRITICAL stuck-in-exit pid 22889 tids 22976:",
+                "    - WARNING hung-task pid 22889 tids 22976:", "    - WARNING traced-zombie pid 22889 tids 22976:");
     }
 }

@@ -28,8 +28,11 @@ class StuckInExitRuleTest {
     @Test
     void fuseFlushInsideOwnExitStuckAcrossSamples() {
         List<Finding> findings = diagnose("exit-stuck");
-        assertThat(findings).hasSize(1);
+        // hung-task holds for the same thread (exiting tasks count): one story, this one leading
+        assertThat(findings).extracting(Finding::rule).containsExactlyInAnyOrder(ID, HungTaskRule.ID);
         Finding f = one(findings, ID);
+        assertThat(findings).extracting(Finding::story).containsOnly(f.story());
+        assertThat(Stories.group(findings).get(0).get(0)).isSameAs(f);
         assertThat(f.pid()).isEqualTo(6500);
         assertThat(f.progress()).isEqualTo("stuck");
         assertThat(f.waitsOn().kind()).isEqualTo(WaitKind.FUSE);

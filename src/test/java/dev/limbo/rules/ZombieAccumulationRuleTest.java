@@ -13,10 +13,19 @@ class ZombieAccumulationRuleTest {
     private static final String ID = ZombieAccumulationRule.ID;
 
     @Test
-    void twelveZombiesOfOneParentAreOneFinding() {
+    void twelveZombiesOfOneParentAreOneStoryWithEachChildsOwnFinding() {
         List<Finding> findings = diagnose("accumulation");
-        assertThat(findings).hasSize(1);
+        // every rule holds on its own (SPEC "Findings are facts"): each child is unreaped, and the
+        // parent holds many; one story, led by zombie-accumulation
+        assertThat(findings).hasSize(13);
+        List<Finding> children = Cases.only(findings, UnreapedZombieRule.ID);
+        assertThat(children).extracting(Finding::pid).containsExactlyInAnyOrder(
+                9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012);
         Finding f = one(findings, ID);
+        assertThat(findings).extracting(Finding::story).containsOnly(f.story());
+        assertThat(f.story()).isEqualTo("9000");
+        assertThat(Stories.group(findings)).hasSize(1);
+        assertThat(Stories.group(findings).get(0).get(0)).isSameAs(f);
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.pid()).isEqualTo(9000);
         assertThat(f.title()).contains("9000 (forky)", "12");

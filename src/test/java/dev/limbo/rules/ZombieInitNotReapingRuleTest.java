@@ -16,8 +16,10 @@ class ZombieInitNotReapingRuleTest {
     @Test
     void containerWithoutAnInit() {
         List<Finding> findings = diagnose("init-not-reaping");
-        assertThat(findings).hasSize(1);
+        // and unreaped-zombie for the same child, in the same story (SPEC "Findings are facts")
+        assertThat(findings).extracting(Finding::rule).containsExactlyInAnyOrder(ID, UnreapedZombieRule.ID);
         Finding f = one(findings, ID);
+        assertThat(findings).extracting(Finding::story).containsOnly(f.story());
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.pid()).isEqualTo(7010);
         assertThat(f.title()).contains("7010 (sh)", "7000 (node)", "docker 3f4e8c2a9b1d");

@@ -36,8 +36,13 @@ class ZombieLeaderStuckThreadRuleTest {
         assertThat(f.releasedWhen()).contains("release_task", "do_notify_parent", "wait_task_zombie", "6076");
         assertThat(String.join("\n", f.doesNotHelp())).contains("SIGKILL is already pending", "parent");
         assertThat(f.remedies()).isNotEmpty().allSatisfy(r -> assertThat(r.risk()).isNotBlank());
-        // the stuck thread is not reported twice as a plain hung task
-        assertThat(only(findings, HungTaskRule.ID)).isEmpty();
+        // hung-task holds for the stuck thread too (SPEC "Findings are facts"), in the same story,
+        // which the founding-case finding leads
+        Finding hung = one(findings, HungTaskRule.ID);
+        assertThat(hung.tids()).containsExactly(22976);
+        assertThat(hung.story()).isEqualTo(f.story()).isEqualTo("22889/22976");
+        assertThat(findings).filteredOn(x -> x.tids().contains(22976)).extracting(Finding::story).containsOnly(f.story());
+        assertThat(Stories.group(findings).get(0).get(0)).isSameAs(f);
         assertThat(only(findings, UnreapedZombieRule.ID)).isEmpty();
     }
 
@@ -54,7 +59,12 @@ class ZombieLeaderStuckThreadRuleTest {
         assertThat(all(f)).contains("SIGKILL is pending");
         // the thread is not traced: no tracer step
         assertThat(all(f)).doesNotContain("TracerPid");
-        assertThat(only(findings, HungTaskRule.ID)).isEmpty();
+        // one sample, SIGKILL pending in the thread's own SigPnd while it is D: not a killable
+        // wait, so hung-task holds too (WARNING: progress could not be judged), in the same story
+        Finding hung = one(findings, HungTaskRule.ID);
+        assertThat(hung.severity()).isEqualTo(Severity.WARNING);
+        assertThat(hung.story()).isEqualTo(f.story());
+        assertThat(hung.waitsOn().killable()).isFalse();
         assertThat(only(findings, StuckInExitRule.ID)).isEmpty();
         assertThat(only(findings, TracedZombieRule.ID)).isEmpty();
         assertThat(only(findings, ZombieLeaderLiveThreadsRule.ID)).isEmpty();
