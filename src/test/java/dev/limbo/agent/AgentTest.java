@@ -129,8 +129,10 @@ class AgentTest {
         assertThat(a.round().findings()).isEmpty();
         clock.advanceSeconds(600);
         Agent.State s = a.round();
-        assertThat(s.findings()).extracting(o -> o.finding().rule()).containsExactly("zombie-leader-stuck-thread", "stuck-in-exit");
-        assertThat(types()).containsExactly("appeared zombie-leader-stuck-thread", "appeared stuck-in-exit");
+        // hung-task holds for the stuck thread too (SPEC "Findings are facts"), in the same story
+        assertThat(s.findings()).extracting(o -> o.finding().rule()).containsExactly("zombie-leader-stuck-thread", "stuck-in-exit", "hung-task");
+        assertThat(s.findings()).extracting(o -> o.finding().story()).containsOnly("22889/22976");
+        assertThat(types()).containsExactly("appeared zombie-leader-stuck-thread", "appeared stuck-in-exit", "appeared hung-task");
     }
 
     @Test

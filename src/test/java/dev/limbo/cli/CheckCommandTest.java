@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckCommandTest {
     private static final String SEED_FINDINGS =
             "zombie-leader-stuck-thread pid 22889 (qemu-kvm) tid 22976, stuck-in-exit pid 22889 (qemu-kvm) tid 22976, "
-                    + "traced-zombie pid 22889 (qemu-kvm) tid 22976";
+                    + "hung-task pid 22889 (qemu-kvm) tid 22976, traced-zombie pid 22889 (qemu-kvm) tid 22976";
 
     @TempDir
     Path tmp;
@@ -40,8 +40,9 @@ class CheckCommandTest {
     void foundingCaseIsCriticalWithOneStatusLineAndPerfdata() {
         Run r = limbo("check", "--proc-root", seedRoot());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).isEqualTo("limbo CRITICAL - 3 finding(s): " + SEED_FINDINGS
-                + " | zombies=1;;;; dstate=1;;;; findings=3;;;;\n");
+        // findings are counted, not stories: hung-task holds for the stuck thread too
+        assertThat(r.out()).isEqualTo("limbo CRITICAL - 4 finding(s): " + SEED_FINDINGS
+                + " | zombies=1;;;; dstate=1;;;; findings=4;;;;\n");
         assertThat(r.err()).isEmpty();
     }
 
@@ -49,13 +50,13 @@ class CheckCommandTest {
     void perfdataCarriesTheThresholds() {
         Run r = limbo("check", "--proc-root", seedRoot(), "-w", "zombies=5,dstate=0", "-c", "zombies=10", "--critical", "findings=@5:9");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.firstLine()).endsWith(" | zombies=1;5;10;; dstate=1;0;;; findings=3;;@5:9;;");
+        assertThat(r.firstLine()).endsWith(" | zombies=1;5;10;; dstate=1;0;;; findings=4;;@5:9;;");
         assertThat(r.firstLine()).contains("1 dstate (-w dstate=0)");
     }
 
     @Test
     void excludedRulesDoNotCountAndThresholdsDecide() {
-        String[] noRules = {"check", "--proc-root", seedRoot(), "--rules=-zombie-leader-stuck-thread,-stuck-in-exit", "--rules", "-traced-zombie"};
+        String[] noRules = {"check", "--proc-root", seedRoot(), "--rules=-zombie-leader-stuck-thread,-stuck-in-exit,-hung-task", "--rules", "-traced-zombie"};
         Run ok = limbo(noRules);
         assertThat(ok.code()).isZero();
         assertThat(ok.firstLine()).isEqualTo("limbo OK - no findings; 1 zombie(s), 1 in D (1 processes) | zombies=1;;;; dstate=1;;;; findings=0;;;;");
@@ -96,7 +97,7 @@ class CheckCommandTest {
         Path snap = AgentTestSupport.seedTwice(tmp.resolve("snap"), 300);
         Run old = limbo("check", "--proc-root", snap.toString(), "--min-age", "4m", "-v");
         assertThat(old.code()).isEqualTo(2);
-        assertThat(old.firstLine()).startsWith("limbo CRITICAL - 3 finding(s): ").endsWith("| zombies=1;;;; dstate=1;;;; findings=3;;;;");
+        assertThat(old.firstLine()).startsWith("limbo CRITICAL - 4 finding(s): ").endsWith("| zombies=1;;;; dstate=1;;;; findings=4;;;;");
         assertThat(old.out()).contains("CRITICAL zombie-leader-stuck-thread pid 22889 (qemu-kvm) tid 22976 stuck 5m: ");
 
         Run young = limbo("check", "--proc-root", snap.toString(), "--min-age", "10m");
@@ -118,11 +119,12 @@ class CheckCommandTest {
     void verboseAddsOneLinePerFindingAfterTheStatusLine() {
         Run r = limbo("check", "--proc-root", seedRoot(), "-v");
         List<String> lines = r.out().lines().toList();
-        assertThat(lines).hasSize(4);
+        assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).startsWith("limbo CRITICAL - ");
         assertThat(lines.get(1)).startsWith("CRITICAL zombie-leader-stuck-thread pid 22889 (qemu-kvm) tid 22976");
-        assertThat(lines.get(3)).startsWith("WARNING traced-zombie pid 22889");
-        assertThat(lines.subList(1, 4)).noneMatch(l -> l.contains("|"));
+        assertThat(lines.get(3)).startsWith("WARNING hung-task pid 22889 (qemu-kvm) tid 22976");
+        assertThat(lines.get(4)).startsWith("WARNING traced-zombie pid 22889");
+        assertThat(lines.subList(1, 5)).noneMatch(l -> l.contains("|"));
     }
 
     @Test
@@ -134,7 +136,7 @@ class CheckCommandTest {
         assertThat(n.get("check").get("status").asText()).isEqualTo("CRITICAL");
         assertThat(n.get("check").get("code").asInt()).isEqualTo(2);
         assertThat(n.get("check").get("line").asText()).startsWith("limbo CRITICAL - ");
-        assertThat(n.get("findings")).hasSize(3);
+        assertThat(n.get("findings")).hasSize(4);
     }
 
     @Test
