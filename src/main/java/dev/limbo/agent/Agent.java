@@ -473,6 +473,6 @@ public final class Agent {
             return f;
         }
         return new Finding(f.rule(), s, f.pid(), f.tids(), f.title(), f.evidence(), f.causes(), f.releasedWhen(),
-                f.doesNotHelp(), f.remedies(), f.comm(), f.attribution(), f.nsPids(), f.waitsOn(), f.progress());
+                f.doesNotHelp(), f.remedies(), f.comm(), f.attribution(), f.nsPids(), f.waitsOn(), f.progress(), f.blocker());
     }
 }

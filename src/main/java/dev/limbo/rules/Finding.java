@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One diagnosis. The first ten fields are the SPEC's {@code limbo/v1} finding; the rest are
  * additions: the process name, where it lives (container, unit, pids in its namespaces), what
- * the stuck thread waits on, and whether it progressed.
+ * the stuck thread waits on, whether it progressed, and who blocks it (null when unknown).
  */
 public record Finding(
         String rule,
@@ -24,5 +24,6 @@ public record Finding(
         Attribution attribution,
         List<Integer> nsPids,
         Wait waitsOn,
-        String progress) {
+        String progress,
+        Blocker blocker) {
 }

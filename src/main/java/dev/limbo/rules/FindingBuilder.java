@@ -27,6 +27,7 @@ final class FindingBuilder {
     private final List<Remedy> remedies = new ArrayList<>();
     private Wait wait;
     private String progress;
+    private Blocker blocker;
 
     FindingBuilder(Rule rule, Context ctx, ProcessInfo process, int pid) {
         this.rule = rule;
@@ -92,6 +93,14 @@ final class FindingBuilder {
 
     FindingBuilder waitsOn(Wait w) {
         this.wait = w;
+        return this;
+    }
+
+    FindingBuilder blocker(Blocker b) {
+        this.blocker = b;
+        if (b != null) {
+            evidence.addAll(b.evidence());
+        }
         return this;
     }
 
@@ -174,6 +183,6 @@ final class FindingBuilder {
     Finding build() {
         return new Finding(rule.id(), severity, pid, List.copyOf(tids), title, List.copyOf(evidence),
                 List.copyOf(causes), releasedWhen, List.copyOf(doesNotHelp), List.copyOf(remedies),
-                process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress);
+                process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress, blocker);
     }
 }

@@ -63,6 +63,10 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         b.cause(ID + ".cause.stuck", ctx.name(first),
                 wait.exiting() ? ctx.t(ID + ".where.exit") : ctx.t(ID + ".where.syscall"), WaitTexts.what(ctx, wait));
         b.causeText(WaitTexts.basis(ctx, wait));
+        LockHolders.Match holder = LockHolders.find(ctx, p, first, wait);
+        if (holder != null) {
+            LockHolders.describe(ctx, b, holder);
+        }
         if (fs != null && fs.sigPnd() != null) {
             boolean ownKill = fs.sigPnd().contains(SignalSet.SIGKILL);
             if (ownKill && !wait.exiting()) {
