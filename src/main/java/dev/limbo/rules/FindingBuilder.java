@@ -181,6 +181,13 @@ final class FindingBuilder {
     }
 
     Finding build() {
+        // Rebooting is the last resort: it goes after every remedy, whatever added it first.
+        String reboot = ctx.t("remedy.reboot.action");
+        List<Remedy> ordered = new ArrayList<>();
+        remedies.stream().filter(r -> !r.action().equals(reboot)).forEach(ordered::add);
+        remedies.stream().filter(r -> r.action().equals(reboot)).limit(1).forEach(ordered::add);
+        remedies.clear();
+        remedies.addAll(ordered);
         return new Finding(rule.id(), severity, pid, List.copyOf(tids), title, List.copyOf(evidence),
                 List.copyOf(causes), releasedWhen, List.copyOf(doesNotHelp), List.copyOf(remedies),
                 process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress, blocker);

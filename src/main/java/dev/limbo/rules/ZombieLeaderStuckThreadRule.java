@@ -90,7 +90,7 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
 
         String pending = pendingText(fs, leader.status());
         b.noHelp(ID + ".nohelp.kill", pending);
-        b.noHelp(ID + ".nohelp.parent", ctx.name(parent, ppid));
+        b.noHelp(ppid == 1 ? ID + ".nohelp.parent.init" : ID + ".nohelp.parent", ctx.name(parent, ppid));
         if (tracer > 0) {
             b.noHelp(ID + ".nohelp.tracer", tracer);
         }
