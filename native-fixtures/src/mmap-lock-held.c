@@ -1,11 +1,16 @@
 /*
- * mmap-lock-held [--release answer|abort] [--hold SECONDS]
+ * mmap-lock-held [--release answer|abort] [--leader-exits] [--hold SECONDS]
  *
  * "Reads that hang": a thread of the victim reads /proc/self/mem over a mapping of a FUSE file;
  * the page fault (taken with the mmap lock held for reading, no retry for remote GUP) waits for a
  * READ our server withholds. A writer process then queues for the lock (`echo 5 >
  * /proc/<victim>/clear_refs`), so every new reader of the victim's cmdline/environ/maps blocks,
  * and so does `ps -eLo ...`. Release: answer the READ (default) or abort the connection.
+ *
+ * --leader-exits: the victim's main thread exits alone (SYS_exit) once the fault is pending, so the
+ * leader is a zombie: its own /proc/PID/cmdline answers at once (no mm), while every live
+ * thread's task/TID/cmdline - what ps -eL reads - blocks. The writer then queues through
+ * task/TID/clear_refs.
  */
 #include "minifuse.h"
 #include <pthread.h>
@@ -16,6 +21,7 @@ static pid_t victim, writer;
 static char fpath[128];
 static int rep_w = -1;
 static char *map;
+static int leader_exits;
 
 static void report(int v) { fx_write_full(rep_w, &v, sizeof v); }
 
@@ -53,8 +59,10 @@ int main(int argc, char **argv)
             if (!strcmp(r, "abort")) abort_release = 1;
             else if (!strcmp(r, "answer")) abort_release = 0;
             else fx_die("unknown --release '%s' (answer, abort)", r);
+        } else if (!strcmp(argv[i], "--leader-exits")) {
+            leader_exits = 1;
         } else {
-            fx_die("usage: mmap-lock-held [--release answer|abort] [--hold SECONDS]");
+            fx_die("usage: mmap-lock-held [--release answer|abort] [--leader-exits] [--hold SECONDS]");
         }
     }
     if (access("/dev/fuse", R_OK | W_OK) != 0) fx_die("/dev/fuse: %m");
@@ -77,6 +85,12 @@ int main(int argc, char **argv)
         if (map == MAP_FAILED) { report(-errno); _exit(1); }
         pthread_t t;
         if (pthread_create(&t, NULL, fault_thread, NULL)) { report(-EAGAIN); _exit(1); }
+        if (leader_exits) {
+            char c2;
+            /* the raw exit of this thread alone: pthread_exit() would dlopen libgcc_s (an mmap,
+             * which queues for the mmap lock behind the pending fault) */
+            if (fx_read_full(go[0], &c2, 1, 30000) == 0) syscall(SYS_exit, 0);
+        }
         for (;;) pause();
     }
     close(go[0]);
@@ -96,6 +110,10 @@ int main(int argc, char **argv)
     }
     if (mf_wait_note(&C, 'W', NULL, 10000) < 0) fx_die("server never received the READ");
     if (fx_wait_state(victim, tid, "DS", 5000) < 0) fx_die("fault thread %d not blocked", tid);
+    if (leader_exits) {
+        if (fx_write_full(go[1], "x", 1) < 0) fx_die("victim gone");
+        if (fx_wait_state(victim, victim, "Z", 5000) < 0) fx_die("victim leader %d did not exit", victim);
+    }
 
     /* the queued writer: clear_refs type 5 takes the mmap lock for writing */
     int wr[2];
@@ -104,7 +122,8 @@ int main(int argc, char **argv)
     if (writer == 0) {
         close(wr[0]);
         char path[64];
-        snprintf(path, sizeof path, "/proc/%d/clear_refs", (int)victim);
+        if (leader_exits) snprintf(path, sizeof path, "/proc/%d/task/%d/clear_refs", (int)victim, tid);
+        else snprintf(path, sizeof path, "/proc/%d/clear_refs", (int)victim);
         int fd = open(path, O_WRONLY);
         int r = fd < 0 ? -errno : 0;
         fx_write_full(wr[1], &r, sizeof r);
@@ -122,8 +141,9 @@ int main(int argc, char **argv)
     char st = fx_task_state(victim, tid);
 
     fx_emit("\"pids\":{\"victim\":%d,\"writer\":%d,\"server\":%d,\"fixture\":%d},"
-            "\"tids\":{\"stuck\":%d},\"conn\":%u,\"mountpoint\":\"%s\",\"stuckState\":\"%c\",\"release\":\"%s\"",
-            victim, writer, C.server, getpid(), tid, C.conn, C.mnt, st, abort_release ? "abort" : "answer");
+            "\"tids\":{\"stuck\":%d},\"conn\":%u,\"mountpoint\":\"%s\",\"stuckState\":\"%c\",\"release\":\"%s\",\"leader\":\"%s\"",
+            victim, writer, C.server, getpid(), tid, C.conn, C.mnt, st, abort_release ? "abort" : "answer",
+            leader_exits ? "exited" : "alive");
 
     const char *why = fx_hold();
     fx_log("releasing (%s)", why);

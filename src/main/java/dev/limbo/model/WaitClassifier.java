@@ -17,7 +17,7 @@ public final class WaitClassifier {
     }
 
     /** Syscalls whose first argument is a file descriptor (x86_64 numbers). */
-    private static final int[] FD_SYSCALLS = {0, 1, 3, 17, 18, 19, 20, 74, 75, 217};
+    private static final int[] FD_SYSCALLS = {0, 1, 3, 17, 18, 19, 20, 74, 75, 77, 217, 285, 295, 296, 327, 328};
 
     public static Wait classify(Task task, ProcessInfo process, boolean x86_64) {
         return classify(task, process, x86_64, null);
@@ -64,7 +64,7 @@ public final class WaitClassifier {
         } else if (wchan != null) {
             basis = "wchan";
             function = wchan;
-            WaitKind k = kindOf(wchan, null);
+            WaitKind k = INODE_LOCKERS.contains(wchan) ? WaitKind.FILE_LOCK : kindOf(wchan, null);
             kind = k == null ? (exiting ? WaitKind.EXIT_PATH : WaitKind.UNKNOWN) : k;
         } else if (syscall != null && syscall.kind() == SyscallInfo.Kind.IN_SYSCALL && x86_64
                 && (syscall.number() == 58 || syscall.number() == 56 || syscall.number() == 435)) {
@@ -87,6 +87,15 @@ public final class WaitClassifier {
                     function = decided.function();
                 }
             }
+        }
+        // A file operation asleep at its very first step, with no request of its own under it:
+        // it waits for the file's inode lock (inode_lock() and the rwsem/mutex slow paths are
+        // __sched and never shown), which another task holds - not for the filesystem.
+        StackFrame lockAt = fileLockFrame(stack);
+        if (lockAt != null) {
+            kind = WaitKind.FILE_LOCK;
+            decided = lockAt;
+            function = lockAt.function();
         }
         Killability.Verdict verdict = Killability.judge(stack, wchan, kind, version).verdict();
         Boolean killable = verdict == Killability.Verdict.KILLABLE ? Boolean.TRUE
@@ -137,6 +146,45 @@ public final class WaitClassifier {
         return new Wait(kind, killable, exiting, decided, function, module, basis, conn, file, mountPoint);
     }
 
+    /** The open file the task's current syscall names by its first argument (x86_64), or null. */
+    public static FdLink fileOf(Task task, ProcessInfo process, boolean x86_64) {
+        return fdOfSyscall(task.detail() == null ? null : task.detail().syscall(), process, x86_64);
+    }
+
+    /** Functions that take the file's inode lock (i_rwsem / i_mutex) before anything else. */
+    private static final java.util.Set<String> INODE_LOCKERS = java.util.Set.of(
+            "fuse_file_write_iter", "fuse_cache_write_iter", "fuse_direct_write_iter", "fuse_dio_lock",
+            "generic_file_write_iter", "ext4_file_write_iter", "ext4_buffered_write_iter", "ext4_dio_write_iter",
+            "xfs_file_buffered_write", "xfs_ilock", "shmem_file_write_iter", "btrfs_do_write_iter",
+            "btrfs_buffered_write", "nfs_file_write", "f2fs_file_write_iter", "do_truncate", "vfs_fallocate");
+    /** Lock slow paths, visible on older kernels only. */
+    private static final java.util.Set<String> LOCK_PRIMITIVES = java.util.Set.of(
+            "down_write", "down_read", "rwsem_down_write_slowpath", "rwsem_down_read_slowpath",
+            "rwsem_down_write_failed", "rwsem_down_read_failed", "call_rwsem_down_write_failed",
+            "call_rwsem_down_read_failed", "mutex_lock", "__mutex_lock", "__mutex_lock_slowpath",
+            "mutex_lock_nested", "__mutex_lock_common");
+
+    /**
+     * The frame that takes a file's inode lock, when the task is asleep right there: the innermost
+     * frame is such a function (the lock itself is not shown), or a lock slow path directly under
+     * one. Null otherwise (a task inside a request of its own shows request_wait_answer, a page or
+     * writeback wait shows folio_wait_*).
+     */
+    public static StackFrame fileLockFrame(KernelStack stack) {
+        if (stack == null || stack.isEmpty()) {
+            return null;
+        }
+        List<StackFrame> frames = stack.frames();
+        int i = 0;
+        while (i < frames.size() && LOCK_PRIMITIVES.contains(frames.get(i).function())) {
+            i++;
+        }
+        if (i < frames.size() && INODE_LOCKERS.contains(frames.get(i).function())) {
+            return frames.get(i);
+        }
+        return null;
+    }
+
     private static FdLink fdOfSyscall(SyscallInfo syscall, ProcessInfo process, boolean x86_64) {
         if (!x86_64 || syscall == null || syscall.kind() != SyscallInfo.Kind.IN_SYSCALL || process == null
                 || process.fds() == null || syscall.args().isEmpty()) {
@@ -173,12 +221,12 @@ public final class WaitClassifier {
             case AIO: case JOURNAL: return 3;
             case MMAP_LOCK: return 4;
             case BLOCK_IO: return 5;
-            case LOCK: return 6;
+            case LOCK: case FILE_LOCK: return 6;
             default: return 9;
         }
     }
 
-    static WaitKind kindOf(String fn, String module) {
+    public static WaitKind kindOf(String fn, String module) {
         if (fn.startsWith("fuse_") || fn.equals("request_wait_answer") || "fuse".equals(module)) {
             return WaitKind.FUSE;
         }

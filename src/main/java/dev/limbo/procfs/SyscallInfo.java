@@ -20,6 +20,7 @@ public record SyscallInfo(Kind kind, int number, List<String> args, String line)
             case 3: return "close";
             case 7: return "poll";
             case 17: return "pread64";
+            case 18: return "pwrite64";
             case 23: return "select";
             case 34: return "pause";
             case 35: return "nanosleep";

@@ -99,6 +99,27 @@ public final class JsonReport {
         if (f.story() != null) {
             n.put("story", f.story());
         }
+        if (f.blocker() != null) {
+            n.set("blocker", blocker(f.blocker()));
+        }
+        return n;
+    }
+
+    private static ObjectNode blocker(dev.limbo.rules.Blocker b) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("kind", b.kind());
+        if (b.pid() != null) {
+            n.put("pid", b.pid());
+        }
+        if (b.tid() != null) {
+            n.put("tid", b.tid());
+        }
+        n.put("name", b.name());
+        n.put("detail", b.detail());
+        ArrayNode ev = n.putArray("evidence");
+        for (Evidence e : b.evidence()) {
+            ev.addObject().put("path", e.path()).put("line", e.line());
+        }
         return n;
     }
 

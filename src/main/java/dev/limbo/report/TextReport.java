@@ -57,6 +57,9 @@ public final class TextReport {
         out.println(f.severity().name() + "  " + f.rule() + "  " + t.get("text.pid", f.pid())
                 + (f.comm() == null ? "" : " (" + f.comm() + ")") + tids);
         out.println("  " + f.title());
+        if (f.blocker() != null) {
+            out.println(wrap("  " + t.get("text.blocker", f.blocker().kind()) + " ", f.blocker().name() + ": " + f.blocker().detail()));
+        }
         String where = where(f, t);
         if (where != null) {
             out.println("  " + where);

@@ -28,6 +28,7 @@ final class FindingBuilder {
     private Wait wait;
     private String progress;
     private final List<Integer> about = new ArrayList<>();
+    private Blocker blocker;
 
     FindingBuilder(Rule rule, Context ctx, ProcessInfo process, int pid) {
         this.rule = rule;
@@ -99,6 +100,14 @@ final class FindingBuilder {
 
     FindingBuilder waitsOn(Wait w) {
         this.wait = w;
+        return this;
+    }
+
+    FindingBuilder blocker(Blocker b) {
+        this.blocker = b;
+        if (b != null) {
+            evidence.addAll(b.evidence());
+        }
         return this;
     }
 
@@ -179,9 +188,17 @@ final class FindingBuilder {
     }
 
     Finding build() {
+        // Rebooting is the last resort: it goes after every remedy, whatever added it first.
+        String reboot = ctx.t("remedy.reboot.action");
+        List<Remedy> ordered = new ArrayList<>();
+        remedies.stream().filter(r -> !r.action().equals(reboot)).forEach(ordered::add);
+        remedies.stream().filter(r -> r.action().equals(reboot)).limit(1).forEach(ordered::add);
+        remedies.clear();
+        remedies.addAll(ordered);
         Finding f = new Finding(rule.id(), severity, pid, List.copyOf(tids), title, List.copyOf(evidence),
                 List.copyOf(causes), releasedWhen, List.copyOf(doesNotHelp), List.copyOf(remedies),
-                process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress, null);
+                process == null ? null : process.comm(), ctx.attribution(process), ctx.nsPids(process), wait, progress,
+                blocker, null);
         ctx.about(f, about);
         return f;
     }

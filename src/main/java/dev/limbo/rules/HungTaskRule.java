@@ -40,12 +40,20 @@ public final class HungTaskRule extends BaseRule {
 
     private Finding explain(Context ctx, ProcessInfo p, Task t, Wait w, Progress progress) {
         Context.Kill kill = ctx.killability(t);
+        LockHolders.Match holder = LockHolders.find(ctx, p, t, w);
         FindingBuilder b = new FindingBuilder(this, ctx, p, p.tgid()).tid(t.tid()).waitsOn(w).progress(progress)
-                .severity(progress == Progress.STUCK ? Severity.CRITICAL : Severity.WARNING)
-                .title(ID + ".title", ctx.name(t), w.function() == null ? "?" : w.function());
+                .severity(progress == Progress.STUCK ? Severity.CRITICAL : Severity.WARNING);
+        if (holder != null) {
+            b.title(ID + ".title.lock", ctx.name(t), holder.waiterFile().target(), ctx.name(holder.holder()));
+        } else {
+            b.title(ID + ".title", ctx.name(t), w.function() == null ? "?" : w.function());
+        }
         b.state(t).status(t, "voluntary_ctxt_switches", "nonvoluntary_ctxt_switches", "SigPnd").stat(t).stack(t).wchan(t).syscall(t);
         b.causeText(stateCause(ctx, t, w, kill));
         b.cause(ID + ".cause.waits", WaitTexts.what(ctx, w));
+        if (holder != null) {
+            LockHolders.describe(ctx, b, holder);
+        }
         b.causeText(WaitTexts.basis(ctx, w));
         if (w.exiting()) {
             b.cause(ID + ".cause.exiting");

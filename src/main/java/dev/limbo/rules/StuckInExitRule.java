@@ -53,6 +53,10 @@ public final class StuckInExitRule extends BaseRule {
         }
         b.cause(ID + ".cause.waits", WaitTexts.what(ctx, w));
         b.causeText(WaitTexts.basis(ctx, w));
+        LockHolders.Match holder = LockHolders.find(ctx, p, t, w);
+        if (holder != null) {
+            LockHolders.describe(ctx, b, holder);
+        }
         b.cause(ID + ".cause.consequence", p.tgid());
         b.causeText(WaitTexts.progress(ctx, progress));
         b.releasedText(ctx.t(ID + ".released", t.tid()) + " " + ctx.t("released.wait-ends", WaitTexts.release(ctx, w)));

@@ -52,6 +52,10 @@ public final class TracedZombieRule extends BaseRule {
             }
         } else {
             b.cause(ID + ".cause.after-d", ctx.name(t), tracer);
+            b.status(t, "SigPnd");
+            if (t.status() != null && Context.has(t.status().sigPnd(), dev.limbo.procfs.SignalSet.SIGSTOP)) {
+                b.cause(ID + ".cause.attach-stop", t.tid());
+            }
         }
         if (tp == null) {
             b.cause(ID + ".cause.tracer-unseen", tracer);
@@ -59,7 +63,9 @@ public final class TracedZombieRule extends BaseRule {
             b.cause(ID + ".cause.tracer-state", ctx.name(tp, tracer),
                     tp.leader() == null ? "?" : tp.leader().state().letter() + " (" + tp.leader().state().label() + ")");
         }
-        b.released(ID + ".released", tracer, t.tid(), p.tgid());
+        // A traced leader (single-threaded process) is not released by its tracer's wait: the
+        // tracer's wait_task_zombie() sets EXIT_TRACE and notifies the real parent, which reaps it.
+        b.released(t.isLeader() ? ID + ".released.leader" : ID + ".released", tracer, t.tid(), p.tgid());
         b.noHelp(ID + ".nohelp.kill", t.tid());
         b.noHelp(ID + ".nohelp.parent");
         b.remedy("remedy.tracer", tracer, t.tid());

@@ -28,15 +28,26 @@ public final class UnreapedZombieRule extends BaseRule {
             b.state(z).status(z, "PPid").stat(z);
             String age = ParentFacts.age(ctx, z);
             b.cause(ID + ".cause.exited", ctx.name(p, p.tgid()), ppid, age == null ? "?" : age);
-            ParentFacts.describe(ctx, b, parent, ppid);
+            ParentFacts.Situation sit = ParentFacts.describe(ctx, b, parent, ppid, p.tgid());
             if (z.stat() != null && z.stat().exitSignal() > 0 && z.stat().exitSignal() != 17) {
                 b.cause(ID + ".cause.exit-signal", z.stat().exitSignal());
             }
-            b.released(ID + ".released", ctx.name(parent, ppid), p.tgid());
+            switch (sit) {
+                case STOPPED_IN_WAIT:
+                    b.released(ID + ".released.cont", ctx.name(parent, ppid), p.tgid());
+                    break;
+                case IN_D:
+                    b.released(ID + ".released.parent-d", ctx.name(parent, ppid), p.tgid(), ParentFacts.parentWait(ctx, parent));
+                    break;
+                default:
+                    b.released(ID + ".released", ctx.name(parent, ppid), p.tgid());
+            }
             b.noHelp(ID + ".nohelp.kill", p.tgid());
-            b.remedy(ID + ".remedy.fix-parent", ctx.name(parent, ppid));
-            b.remedy(ID + ".remedy.sigchld", ppid);
-            b.remedy(ID + ".remedy.kill-parent", ppid);
+            if (ParentFacts.situationRemedies(ctx, b, sit, parent, ppid, String.valueOf(p.tgid()))) {
+                b.remedy(ID + ".remedy.fix-parent", ctx.name(parent, ppid));
+                b.remedy(ID + ".remedy.sigchld", ppid);
+            }
+            b.remedy(sit == ParentFacts.Situation.IN_D ? ID + ".remedy.kill-parent-d" : ID + ".remedy.kill-parent", ppid);
             out.add(b.build());
         }
         return out;

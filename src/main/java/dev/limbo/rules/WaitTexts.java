@@ -25,7 +25,23 @@ final class WaitTexts {
     }
 
     static String what(Context ctx, Wait w) {
-        String s = ctx.t(key(w) + ".what", args(w));
+        return what(ctx, w, null);
+    }
+
+    /**
+     * The sentence for a wait; {@code state} (when known) picks the FUSE phase: a task in
+     * request_wait_answer() shown as S is still in the interruptible phase.
+     */
+    static String what(Context ctx, Wait w, dev.limbo.procfs.TaskState state) {
+        String k = key(w) + ".what";
+        if (w.kind() == dev.limbo.model.WaitKind.FUSE) {
+            if (!"request_wait_answer".equals(w.function())) {
+                k = "wait.fuse.what.no-request";
+            } else if (state != null && state.letter() == 'S') {
+                k = "wait.fuse.what.interruptible";
+            }
+        }
+        String s = ctx.t(k, args(w));
         if (w.killable() == Boolean.TRUE) {
             s += " " + ctx.t("wait.killable");
         } else if (w.killable() == Boolean.FALSE) {

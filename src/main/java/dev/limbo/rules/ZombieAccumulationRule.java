@@ -37,13 +37,15 @@ public final class ZombieAccumulationRule extends BaseRule {
             zombies.forEach(z -> b.about(z.tgid()));
             b.cause(ID + ".cause.count", ctx.name(parent, ppid), zombies.size(), ctx.options().zombieThreshold(),
                     zombies.stream().limit(10).map(z -> String.valueOf(z.tgid())).toList());
-            ParentFacts.describe(ctx, b, parent, ppid);
+            ParentFacts.Situation sit = ParentFacts.describe(ctx, b, parent, ppid, -1);
             b.cause(ID + ".cause.pid-space");
             b.released(ID + ".released", ctx.name(parent, ppid));
             b.noHelp(ID + ".nohelp.kill");
-            b.remedy("unreaped-zombie.remedy.fix-parent", ctx.name(parent, ppid));
-            b.remedy("unreaped-zombie.remedy.sigchld", ppid);
-            b.remedy("unreaped-zombie.remedy.kill-parent", ppid);
+            if (ParentFacts.situationRemedies(ctx, b, sit, parent, ppid, ctx.t("parent.its-zombies"))) {
+                b.remedy("unreaped-zombie.remedy.fix-parent", ctx.name(parent, ppid));
+                b.remedy("unreaped-zombie.remedy.sigchld", ppid);
+            }
+            b.remedy(sit == ParentFacts.Situation.IN_D ? "unreaped-zombie.remedy.kill-parent-d" : "unreaped-zombie.remedy.kill-parent", ppid);
             out.add(b.build());
         }
         return out;

@@ -34,11 +34,12 @@ public final class ZombieInitNotReapingRule extends BaseRule {
             b.evidence(init.cgroupRead(), "0::");
             b.cause(ID + ".cause.orphan", ctx.name(p, p.tgid()), ctx.name(init, ppid), where);
             b.cause(ID + ".cause.init", init.comm() == null ? "?" : init.comm());
-            ParentFacts.describe(ctx, b, init, ppid);
+            ParentFacts.Situation sit = ParentFacts.describe(ctx, b, init, ppid, p.tgid());
             b.cause(ID + ".cause.no-subreaper");
             b.released(ID + ".released", ctx.name(init, ppid));
             b.noHelp(ID + ".nohelp.kill", p.tgid());
             b.noHelp(ID + ".nohelp.host-reaper");
+            ParentFacts.situationRemedies(ctx, b, sit, init, ppid, String.valueOf(p.tgid()));
             b.remedy(ID + ".remedy.init");
             b.remedy(ID + ".remedy.sigchld");
             b.remedy(ID + ".remedy.restart");

@@ -63,6 +63,10 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         b.cause(ID + ".cause.stuck", ctx.name(first),
                 wait.exiting() ? ctx.t(ID + ".where.exit") : ctx.t(ID + ".where.syscall"), WaitTexts.what(ctx, wait));
         b.causeText(WaitTexts.basis(ctx, wait));
+        LockHolders.Match holder = LockHolders.find(ctx, p, first, wait);
+        if (holder != null) {
+            LockHolders.describe(ctx, b, holder);
+        }
         if (fs != null && fs.sigPnd() != null) {
             boolean ownKill = fs.sigPnd().contains(SignalSet.SIGKILL);
             if (ownKill && !wait.exiting()) {
@@ -93,7 +97,7 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         } else if (pending == null && kill.verdict() == dev.limbo.model.Killability.Verdict.UNINTERRUPTIBLE) {
             b.noHelp(ID + ".nohelp.kill-first", first.tid());
         }
-        b.noHelp(ID + ".nohelp.parent", ctx.name(parent, ppid));
+        b.noHelp(ppid == 1 ? ID + ".nohelp.parent.init" : ID + ".nohelp.parent", ctx.name(parent, ppid));
         if (tracer > 0) {
             b.noHelp(ID + ".nohelp.tracer", tracer);
         }

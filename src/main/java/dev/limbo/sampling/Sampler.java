@@ -42,8 +42,21 @@ public final class Sampler {
     private static final int MAX_RELATIVE_THREADS = 64;
     private static final int CMDLINE_BYTES = 4096;
 
+    /** At most this many sleeping tasks have their wchan read when looking for a lock holder. */
+    private static final int MAX_HOLDER_PROBES = 32768;
+    private static final java.util.regex.Pattern CLEAR_REFS =
+            java.util.regex.Pattern.compile("/proc/(\\d{1,10})(?:/task/\\d{1,10})?/clear_refs");
+
     private final ProcRoot root;
     private final ReadPool pool;
+    /**
+     * Thread groups pulled into the deep reads by an earlier pass of this sampler, so that the
+     * later (restricted) passes read them again: processes whose mmap lock a queued clear_refs
+     * writer waits for (read as suspects), and likely holders of a file lock (tgid -> the thread
+     * whose fd table to read).
+     */
+    private final Set<Integer> pulledSuspects = new LinkedHashSet<>();
+    private final Map<Integer, Integer> pulledHolders = new java.util.LinkedHashMap<>();
 
     public Sampler(ProcRoot root, ReadPool pool) {
         this.root = root;
@@ -85,7 +98,10 @@ public final class Sampler {
             for (int pid : only) {
                 pids.add(new Item(pid, pid));
             }
-            for (int pid : alsoDeep) {
+            Set<Integer> more = new LinkedHashSet<>(alsoDeep);
+            more.addAll(pulledSuspects);
+            more.addAll(pulledHolders.keySet());
+            for (int pid : more) {
                 if (!only.contains(pid)) {
                     pids.add(new Item(pid, pid));
                 }
@@ -117,6 +133,7 @@ public final class Sampler {
         }
         Map<Integer, ProcessInfo> processes = new HashMap<>();
         deepRead(suspects, groups, processes, true, blocked);
+        pullIn(groups, processes, blocked);
 
         // Relatives: the parents of suspects (who should reap) and the tracers of their threads.
         Set<Integer> relatives = new LinkedHashSet<>();
@@ -178,31 +195,141 @@ public final class Sampler {
 
     private void deepRead(Set<Integer> tgids, Map<Integer, List<Task>> groups, Map<Integer, ProcessInfo> out,
             boolean suspect, List<BlockedRead> blocked) {
+        deepRead(tgids, groups, out, suspect, blocked, Map.of());
+    }
+
+    /** {@code fdThreads}: for a process with no D thread, the thread whose fd table to read. */
+    private void deepRead(Set<Integer> tgids, Map<Integer, List<Task>> groups, Map<Integer, ProcessInfo> out,
+            boolean suspect, List<BlockedRead> blocked, Map<Integer, Integer> fdThreads) {
         List<Item> items = new ArrayList<>();
         for (int tgid : tgids) {
             items.add(new Item(tgid, tgid));
         }
-        Map<Item, ProcessInfo> read = pool.run(items, item -> readProcess(item.pid(), groups.get(item.pid()), suspect), blocked);
-        Map<Item, Read> cmdlines = suspect
-                ? pool.run(items, item -> root.read(item.pid() + "/cmdline", CMDLINE_BYTES), blocked)
+        Map<Item, ProcessInfo> read = pool.run(items,
+                item -> readProcess(item.pid(), groups.get(item.pid()), suspect, fdThreads.getOrDefault(item.pid(), -1)), blocked);
+        // The cmdline probe reads a live thread's task/TID/cmdline: a zombie leader's own cmdline
+        // answers at once (it has no mm), while every live thread's - what ps -eL reads - blocks.
+        Map<Item, String> cmdPaths = new HashMap<>();
+        List<Item> probes = new ArrayList<>();
+        for (Map.Entry<Item, ProcessInfo> e : read.entrySet()) {
+            String rel = cmdlinePath(e.getValue());
+            cmdPaths.put(e.getKey(), rel);
+            probes.add(new Item(e.getKey().pid(), tidOf(rel, e.getKey().pid())));
+        }
+        Map<Item, Read> probed = suspect
+                ? pool.run(probes, item -> root.read(cmdPaths.get(new Item(item.pid(), item.pid())), CMDLINE_BYTES), blocked)
                 : Map.of();
+        Map<Integer, Read> cmdlines = new HashMap<>();
+        probed.forEach((item, r) -> cmdlines.put(item.pid(), r));
         for (Map.Entry<Item, ProcessInfo> e : read.entrySet()) {
             ProcessInfo p = e.getValue();
-            Read cmd = cmdlines.get(e.getKey());
+            String rel = cmdPaths.get(e.getKey());
+            Read cmd = cmdlines.get(p.tgid());
             if (cmd == null && suspect) {
-                cmd = new Read(root.display(p.tgid() + "/cmdline"), null, Read.Absence.TIMED_OUT);
+                cmd = new Read(root.display(rel), null, Read.Absence.TIMED_OUT);
             }
-            long savedWait = suspect ? root.savedTimeoutMillis(p.tgid() + "/cmdline") : -1;
+            long savedWait = suspect ? root.savedTimeoutMillis(rel) : -1;
             if (savedWait >= 0) {
                 // A snapshot records the reads that blocked when it was taken.
-                cmd = new Read(root.display(p.tgid() + "/cmdline"), null, Read.Absence.TIMED_OUT);
-                blocked.add(new BlockedRead(p.tgid(), p.tgid(), cmd.path(), savedWait));
+                cmd = new Read(root.display(rel), null, Read.Absence.TIMED_OUT);
+                blocked.add(new BlockedRead(p.tgid(), tidOf(rel, p.tgid()), cmd.path(), savedWait));
             }
             out.put(p.tgid(), new ProcessInfo(p.tgid(), p.leader(), p.threads(), p.cgroup(), p.cgroupRead(), p.fds(), p.mounts(), cmd));
         }
     }
 
-    private ProcessInfo readProcess(int tgid, List<Task> threads, boolean suspect) {
+    /** {@code PID/cmdline} when the leader is alive, else a live thread's {@code PID/task/TID/cmdline}. */
+    static String cmdlinePath(ProcessInfo p) {
+        Task leader = p.leader();
+        if (leader == null || !(leader.state().isZombie() || leader.state().isDead())) {
+            return p.tgid() + "/cmdline";
+        }
+        for (Task t : p.threads()) {
+            if (!t.state().isZombie() && !t.state().isDead()) {
+                return p.tgid() + "/task/" + t.tid() + "/cmdline";
+            }
+        }
+        return p.tgid() + "/cmdline";
+    }
+
+    private static int tidOf(String cmdlineRel, int tgid) {
+        int i = cmdlineRel.indexOf("/task/");
+        return i < 0 ? tgid : pidOf(cmdlineRel.substring(i + 6, cmdlineRel.lastIndexOf('/')));
+    }
+
+    /**
+     * Pulls more processes into the deep reads, from what the suspects show: the process whose
+     * mmap lock a queued clear_refs writer waits for, and the likely holder of a file's inode
+     * lock that a D task waits for (a task asleep in a FUSE or network-filesystem request, found
+     * by its wchan; the rules then match the file by device and inode).
+     */
+    private void pullIn(Map<Integer, List<Task>> groups, Map<Integer, ProcessInfo> processes, List<BlockedRead> blocked) {
+        Set<Integer> targets = new LinkedHashSet<>();
+        boolean lockWaiter = false;
+        for (ProcessInfo p : processes.values()) {
+            if (p.fds() != null) {
+                for (FdLink l : p.fds()) {
+                    java.util.regex.Matcher m = CLEAR_REFS.matcher(l.target());
+                    if (m.matches()) {
+                        targets.add(pidOf(m.group(1)));
+                    }
+                }
+            }
+            for (Task t : p.threads()) {
+                if (t.state().isUninterruptible() && t.detail() != null
+                        && dev.limbo.model.WaitClassifier.fileLockFrame(t.detail().stack()) != null) {
+                    lockWaiter = true;
+                }
+            }
+        }
+        for (int tgid : pulledSuspects) {
+            targets.add(tgid);
+        }
+        targets.removeIf(tgid -> processes.containsKey(tgid) || !groups.containsKey(tgid));
+        pulledSuspects.addAll(targets);
+        deepRead(targets, groups, processes, true, blocked);
+
+        Map<Integer, Integer> holders = new java.util.LinkedHashMap<>();
+        pulledHolders.forEach((tgid, tid) -> {
+            if (groups.containsKey(tgid) && !processes.containsKey(tgid)) {
+                holders.put(tgid, tid);
+            }
+        });
+        if (lockWaiter) {
+            List<Item> sleeping = new ArrayList<>();
+            for (Map.Entry<Integer, List<Task>> e : groups.entrySet()) {
+                if (processes.containsKey(e.getKey())) {
+                    continue;
+                }
+                for (Task t : e.getValue()) {
+                    char st = t.state().letter();
+                    if ((st == 'S' || st == 'D') && sleeping.size() < MAX_HOLDER_PROBES) {
+                        sleeping.add(new Item(e.getKey(), t.tid()));
+                    }
+                }
+            }
+            Map<Item, String> wchans = pool.run(sleeping,
+                    item -> WchanParser.parse(root.read(item.pid() + "/task/" + item.tid() + "/wchan").text()), blocked);
+            for (Map.Entry<Item, String> e : wchans.entrySet()) {
+                if (isRequestWait(e.getValue())) {
+                    holders.putIfAbsent(e.getKey().pid(), e.getKey().tid());
+                }
+            }
+        }
+        pulledHolders.putAll(holders);
+        deepRead(holders.keySet(), groups, processes, false, blocked, holders);
+    }
+
+    /** A wchan that shows a task waiting for a filesystem request to be answered. */
+    private static boolean isRequestWait(String wchan) {
+        if (wchan == null) {
+            return false;
+        }
+        dev.limbo.model.WaitKind k = dev.limbo.model.WaitClassifier.kindOf(wchan, null);
+        return k == dev.limbo.model.WaitKind.FUSE || k == dev.limbo.model.WaitKind.NFS || k == dev.limbo.model.WaitKind.CIFS;
+    }
+
+    private ProcessInfo readProcess(int tgid, List<Task> threads, boolean suspect, int fdTid) {
         List<Task> detailed = new ArrayList<>();
         Task leader = null;
         int n = 0;
@@ -228,8 +355,9 @@ public final class Sampler {
                 }
             }
         }
-        if (stuck != null) {
-            String dir = tgid + "/task/" + stuck.tid();
+        int fdFrom = stuck != null ? stuck.tid() : fdTid;
+        if (fdFrom > 0) {
+            String dir = tgid + "/task/" + fdFrom;
             fds = readFds(dir);
             mounts = MountInfoParser.parse(firstOk(dir + "/mountinfo", tgid + "/mountinfo").text());
         }
@@ -251,8 +379,9 @@ public final class Sampler {
             if (target == null) {
                 continue;
             }
-            int mnt = FdInfoParser.mountId(root.read(dir + "/fdinfo/" + name).text());
-            out.add(new FdLink(fd, target, mnt));
+            Read info = root.read(dir + "/fdinfo/" + name);
+            out.add(new FdLink(fd, target, FdInfoParser.mountId(info.text()), FdInfoParser.inode(info.text()),
+                    root.display(dir + "/fd/" + name), info.ok() ? info.path() : null));
             if (out.size() >= MAX_FDS) {
                 break;
             }

@@ -73,7 +73,7 @@ class ExplainGoldenTest {
                 "release_task()", "do_notify_parent", "wait_task_zombie()", "delay_group_leader",
                 "tracer 6076 must first reap it",
                 // what does not help
-                "SIGKILL is already pending", "ShdPnd [SIGKILL, SIGTERM]", "Killing or restarting the parent",
+                "SIGKILL is already pending", "ShdPnd [SIGKILL, SIGTERM]", "Killing or restarting the parent, PID 1",
                 // also true
                 "stuck-in-exit", "traced-zombie", "vhost",
                 "One sample only");

@@ -27,7 +27,8 @@ class ZombieInitNotReapingRuleTest {
         assertThat(f.attribution().containerId()).hasSize(64);
         assertThat(f.nsPids()).containsExactly(7010, 12);
         assertThat(evidenceLines(f)).contains("State:\tZ (zombie)", "NStgid:\t7010\t12", "NStgid:\t7000\t1");
-        assertThat(all(f)).contains("PID 1 of its pid namespace", "(node)", "not an init");
+        assertThat(all(f)).contains("PID 1 of its pid namespace", "(node)", "has not reaped it", "child_reaper")
+                .doesNotContain("is an application or script, not an init");
         assertThat(f.remedies()).anySatisfy(r -> assertThat(r.action()).contains("--init", "tini", "catatonit"));
     }
 
