@@ -41,7 +41,8 @@ public final class TextReport {
         if (story.size() > 1) {
             out.println("  " + t.get("text.story.also"));
             for (Finding f : story.subList(1, story.size())) {
-                out.println(wrap("    - ", oneLine(f, t) + ": " + f.title()));
+                // a full-width colon after Chinese ids reads as the sentence it introduces
+                out.println(wrap("    - ", oneLine(f, t) + (t.lang().equals("zh") ? "：" : ": ") + f.title()));
             }
         }
     }

@@ -159,7 +159,7 @@ public final class Context {
         return observation.progress(task.tid());
     }
 
-    /** How each zombie leader (by tgid) is to be explained; exactly one rule claims each. */
+    /** What holds each zombie leader (by tgid); the zombie rules add their own conditions on top. */
     public ZombieCase zombieCase(int tgid) {
         if (zombieCases == null) {
             zombieCases = ZombieCase.classify(this);

@@ -43,16 +43,22 @@ final class WaitTexts {
         }
         String s = ctx.t(k, args(w));
         if (w.killable() == Boolean.TRUE) {
-            s += " " + ctx.t("wait.killable");
+            s = join(s, ctx.t("wait.killable"));
         } else if (w.killable() == Boolean.FALSE) {
-            s += " " + ctx.t("wait.unkillable");
+            s = join(s, ctx.t("wait.unkillable"));
         } else if (!w.exiting() || w.kind() != dev.limbo.model.WaitKind.EXIT_PATH) {
-            s += " " + ctx.t("wait.killable-unknown");
+            s = join(s, ctx.t("wait.killable-unknown"));
         }
         if (w.file() != null) {
-            s += " " + ctx.t("wait.file", args(w));
+            s = join(s, ctx.t("wait.file", args(w)));
         }
         return s;
+    }
+
+    /** Two phrases, with a space between them unless the second opens with a full-width mark (Chinese). */
+    static String join(String a, String b) {
+        return !b.isEmpty() && b.charAt(0) >= 0x3000 && b.charAt(0) <= 0xFFEF && !Character.isLetterOrDigit(b.charAt(0))
+                ? a + b : a + " " + b;
     }
 
     static String release(Context ctx, Wait w) {

@@ -64,6 +64,10 @@ class ExplainGoldenTest {
     @Test
     void englishTellsTheFoundingStory() {
         String text = explain("en");
+        // one story: the founding case in full, hung-task (and the others) a line each under it
+        assertThat(text).contains("the same story, also:", "- WARNING hung-task pid 22889 tids 22976: ",
+                "- CRITICAL stuck-in-exit pid 22889 tids 22976: ");
+        assertThat(text.lines().filter(l -> l.matches("^(CRITICAL|WARNING|INFO)  .*"))).hasSize(1);
         assertThat(text).contains(
                 "22889 (qemu-kvm)", "Z zombie", "22976 safe_timer", "D disk sleep", "traced by 6076",
                 // why

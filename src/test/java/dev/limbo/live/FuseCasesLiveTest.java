@@ -61,9 +61,10 @@ class FuseCasesLiveTest {
             Limbo s = Limbo.scan();
             assertThat(s.exitCode).as("scan exit code (worst CRITICAL); stderr %s", s.stderr).isEqualTo(2);
             List<JsonNode> mine = s.findingsAbout(f);
+            // hung-task holds for the stuck thread too (SPEC "Findings are facts"): one story
             Set<String> expected = mode.equals("read")
-                    ? Set.of("zombie-leader-stuck-thread")
-                    : Set.of("zombie-leader-stuck-thread", "stuck-in-exit");
+                    ? Set.of("zombie-leader-stuck-thread", "hung-task")
+                    : Set.of("zombie-leader-stuck-thread", "stuck-in-exit", "hung-task");
             assertThat(rules(mine)).as("rules about the fixture's processes: %s", Limbo.summary(mine))
                     .isEqualTo(new TreeSet<>(expected));
             for (JsonNode x : mine) {
@@ -73,6 +74,9 @@ class FuseCasesLiveTest {
 
             JsonNode z = Limbo.the(mine, "zombie-leader-stuck-thread", v);
             assertThat(z.path("severity").asText()).isEqualTo("CRITICAL");
+            JsonNode hung = Limbo.the(mine, "hung-task", v);
+            assertThat(Limbo.tids(hung)).containsExactly(t);
+            assertThat(mine).allSatisfy(x -> assertThat(x.path("story").asText()).isEqualTo(z.path("story").asText()));
             assertThat(Limbo.tids(z)).containsExactly(t);
             assertThat(Limbo.evidence(z, "/" + v + "/status")).contains("State:\tZ (zombie)");
             String task = "/" + v + "/task/" + t;

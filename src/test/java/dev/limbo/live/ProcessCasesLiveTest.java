@@ -101,7 +101,12 @@ class ProcessCasesLiveTest {
             JsonNode x = Limbo.the(mine, "zombie-accumulation", p);
             explainAgrees(p, "zombie-accumulation");
             assertThat(x.path("severity").asText()).isEqualTo("WARNING");
-            assertThat(Limbo.summary(mine)).as("findings").hasSize(1);
+            // each child is also its own unreaped-zombie (SPEC "Findings are facts"): one story
+            assertThat(Limbo.summary(mine)).as("findings").hasSize(13);
+            for (int z : f.pids("zombies")) {
+                JsonNode u = Limbo.the(mine, "unreaped-zombie", z);
+                assertThat(u.path("story").asText()).isEqualTo(x.path("story").asText()).isEqualTo(Integer.toString(p));
+            }
             assertThat(x.path("title").asText()).contains("12");
         }
         goneAfterRelease(f, ids);
@@ -144,12 +149,14 @@ class ProcessCasesLiveTest {
             ids = f.allIds();
             int init = f.pid("init");
             List<JsonNode> mine = held(f);
-            assertThat(Limbo.summary(mine)).as("findings").hasSize(2);
+            // each zombie: zombie-init-not-reaping and unreaped-zombie, one story per zombie
+            assertThat(Limbo.summary(mine)).as("findings").hasSize(4);
             explainAgrees(f.pid("orphan"), "zombie-init-not-reaping");
             for (int z : List.of(f.pid("child"), f.pid("orphan"))) {
                 JsonNode x = Limbo.the(mine, "zombie-init-not-reaping", z);
                 assertThat(x.path("severity").asText()).isEqualTo("WARNING");
                 assertThat(x.toString()).contains(Integer.toString(init));
+                assertThat(Limbo.the(mine, "unreaped-zombie", z).path("story").asText()).isEqualTo(x.path("story").asText());
             }
         }
         goneAfterRelease(f, ids);
