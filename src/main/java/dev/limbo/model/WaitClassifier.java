@@ -148,7 +148,30 @@ public final class WaitClassifier {
 
     /** The open file the task's current syscall names by its first argument (x86_64), or null. */
     public static FdLink fileOf(Task task, ProcessInfo process, boolean x86_64) {
-        return fdOfSyscall(task.detail() == null ? null : task.detail().syscall(), process, x86_64);
+        SyscallInfo sc = task.detail() == null ? null : task.detail().syscall();
+        FdLink f = fdOfSyscall(sc, process, x86_64);
+        if (f == null && inFileOp(task.detail() == null ? null : task.detail().stack())) {
+            // Every read/write/fsync/ftruncate/fallocate family call takes the fd first, on every
+            // architecture: the stack shows the file operation, so the number need not be decoded.
+            f = fdOfSyscall(sc, process, true, true);
+        }
+        return f;
+    }
+
+    private static final java.util.Set<String> FILE_OPS = java.util.Set.of("vfs_read", "vfs_write", "vfs_iter_read",
+            "vfs_iter_write", "vfs_fsync_range", "vfs_fallocate", "do_sys_ftruncate", "ksys_ftruncate", "do_iter_readv_writev",
+            "vfs_readv", "vfs_writev", "do_fsync");
+
+    private static boolean inFileOp(KernelStack stack) {
+        if (stack == null) {
+            return false;
+        }
+        for (StackFrame f : stack.frames()) {
+            if (FILE_OPS.contains(f.function())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Functions that take the file's inode lock (i_rwsem / i_mutex) before anything else. */
@@ -186,11 +209,15 @@ public final class WaitClassifier {
     }
 
     private static FdLink fdOfSyscall(SyscallInfo syscall, ProcessInfo process, boolean x86_64) {
+        return fdOfSyscall(syscall, process, x86_64, false);
+    }
+
+    private static FdLink fdOfSyscall(SyscallInfo syscall, ProcessInfo process, boolean x86_64, boolean anyNumber) {
         if (!x86_64 || syscall == null || syscall.kind() != SyscallInfo.Kind.IN_SYSCALL || process == null
                 || process.fds() == null || syscall.args().isEmpty()) {
             return null;
         }
-        boolean takesFd = false;
+        boolean takesFd = anyNumber;
         for (int nr : FD_SYSCALLS) {
             takesFd |= nr == syscall.number();
         }
