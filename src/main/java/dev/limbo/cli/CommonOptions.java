@@ -94,7 +94,11 @@ public final class CommonOptions {
         if (samples == null && intervalMs == null) {
             source.whenOnlyZombies(2, 200);
         }
-        return source.observe(pool(source.isLive()), samples(), intervalMs(), alsoDeep);
+        try {
+            return source.observe(pool(source.isLive()), samples(), intervalMs(), alsoDeep);
+        } catch (ProcSource.TooLargeException e) {
+            throw new Main.UsageError(e.getMessage());
+        }
     }
 
     /** The interval actually between samples, for the report (0 for a single sample). */
