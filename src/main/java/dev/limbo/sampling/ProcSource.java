@@ -100,8 +100,9 @@ public final class ProcSource implements AutoCloseable {
             // A live procfs mounted elsewhere (a container's view of the host: -v /proc:/host/proc).
             // Only its root will do: /proc/1 is a procfs directory too, but holds no processes.
             if (!Files.isRegularFile(p.resolve("uptime"))) {
-                throw new BadRootException("not the root of a procfs (no uptime): " + arg
-                        + (Files.isRegularFile(p.resolve("status")) ? " is one process's directory" : ""));
+                throw new BadRootException(Files.isRegularFile(p.resolve("status"))
+                        ? arg + " is one process's directory, not the root of a procfs"
+                        : "not the root of a procfs (no uptime): " + arg);
             }
             return new ProcSource(arg, null, ProcRoot.liveAt(p, shown));
         }
