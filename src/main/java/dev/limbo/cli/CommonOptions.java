@@ -101,6 +101,18 @@ public final class CommonOptions {
         }
     }
 
+    /**
+     * Adds {@code notes} to a JSON report: what the reader should know about how it was made, as
+     * the text report says it (today: without CAP_SYS_ADMIN, kernel stacks could not be read).
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode withNotes(com.fasterxml.jackson.databind.node.ObjectNode root,
+            ProcSource source, Texts texts) {
+        if (source.isLive() && !dev.limbo.procfs.Privileges.canReadStacks()) {
+            root.putArray("notes").add(texts.get("text.note.no-stacks"));
+        }
+        return root;
+    }
+
     /** The interval actually between samples, for the report (0 for a single sample). */
     public long reportedIntervalMs(Observation obs) {
         return obs.samples().size() < 2 ? 0 : Math.round(obs.spanSeconds() * 1000 / (obs.samples().size() - 1));

@@ -81,6 +81,10 @@ public final class ProcSource implements AutoCloseable {
                 tree = Archive.read(p);
             } catch (Archive.TooLargeException e) {
                 throw new BadRootException("snapshot too large: " + arg + ": " + e.getMessage());
+            } catch (OutOfMemoryError e) {
+                // within the caps but not within this JVM's heap (-Xmx): the tree is dropped, say so
+                throw new BadRootException("snapshot too large: " + arg + ": does not fit in "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of heap");
             } catch (Archive.RefusedEntryException e) {
                 throw new BadRootException("refused snapshot " + arg + ": " + e.getMessage());
             } catch (Archive.CorruptArchiveException e) {

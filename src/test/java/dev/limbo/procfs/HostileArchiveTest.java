@@ -143,14 +143,7 @@ class HostileArchiveTest {
     /** 3 MB that expand to 3 GB: one file that claims 3 GB. Refused at its header. */
     @Test
     void aGzipBombOfOneHugeFile() throws Exception {
-        byte[] mib = Tars.zeros(1 << 20);
-        Path f = tmp.resolve("bomb1.tar.gz");
-        try (Tars t = new Tars(f)) {
-            t.member(Tars.header("samples/0/1/stat", '0', 3L << 30, ""));
-            for (int i = 0; i < 3072; i++) {
-                t.raw(mib);
-            }
-        }
+        Path f = Tars.bombOneFile(tmp.resolve("bomb1.tar.gz"));
         assertThat(f.toFile().length()).isLessThan(4L << 20);
         assertRefused(measure("gzip bomb: one 3 GB file (" + (f.toFile().length() >> 10) + " KB)", () -> Archive.read(f)),
                 Archive.TooLargeException.class, "at most 1048576", 2000, 64);
@@ -159,15 +152,7 @@ class HostileArchiveTest {
     /** 3 GB of 1 MiB files (each within the per-file cap): stopped by the memory cap. */
     @Test
     void aGzipBombOfManyFiles() throws Exception {
-        byte[] mib = Tars.zeros(1 << 20);
-        Path f = tmp.resolve("bomb2.tar.gz");
-        try (Tars t = new Tars(f)) {
-            for (int i = 0; i < 3072; i++) {
-                t.member(Tars.header("samples/0/" + i + "/stat", '0', 1 << 20, ""));
-                t.raw(mib);
-            }
-            t.end();
-        }
+        Path f = Tars.bombManyFiles(tmp.resolve("bomb2.tar.gz"));
         assertThat(f.toFile().length()).isLessThan(8L << 20);
         assertRefused(measure("gzip bomb: 3072 files of 1 MiB (" + (f.toFile().length() >> 10) + " KB)", () -> Archive.read(f)),
                 Archive.TooLargeException.class, "MiB of entries", 10_000, 600);
@@ -176,15 +161,7 @@ class HostileArchiveTest {
     /** 3 GB in an entry the reader skips (a pax header): stopped by the stream cap. */
     @Test
     void aGzipBombInASkippedEntry() throws Exception {
-        byte[] mib = Tars.zeros(1 << 20);
-        Path f = tmp.resolve("bomb3.tar.gz");
-        try (Tars t = new Tars(f)) {
-            t.member(Tars.header("pax", 'x', 3L << 30, ""));
-            for (int i = 0; i < 3072; i++) {
-                t.raw(mib);
-            }
-            t.end();
-        }
+        Path f = Tars.bombSkipped(tmp.resolve("bomb3.tar.gz"));
         assertRefused(measure("gzip bomb: 3 GB pax header (" + (f.toFile().length() >> 10) + " KB)", () -> Archive.read(f)),
                 Archive.TooLargeException.class, "MiB uncompressed", 15_000, 64);
     }
@@ -208,7 +185,7 @@ class HostileArchiveTest {
     /** 10^5 processes, each with its stat: well within the caps, read whole. */
     @Test
     void aHundredThousandEntriesAreRead() throws Exception {
-        Path f = manyEntries("1e5.tar.gz", 100_000, 100_000);
+        Path f = Tars.manyStats(tmp.resolve("1e5.tar.gz"), 100_000, 100_000);
         Cost c = measure("10^5 entries (" + (f.toFile().length() >> 10) + " KB)", () -> Archive.read(f));
         assertThat(c.result()).isInstanceOf(ArchiveTree.class);
         ArchiveTree t = (ArchiveTree) c.result();
@@ -224,7 +201,7 @@ class HostileArchiveTest {
      */
     @Test
     void aMillionEntriesAreRefused() throws Exception {
-        Path f = manyEntries("1e6.tar.gz", 1_000_000, 1000);
+        Path f = Tars.manyStats(tmp.resolve("1e6.tar.gz"), 1_000_000, 1000);
         Cost c = measure("10^6 entries (" + (f.toFile().length() >> 10) + " KB)", () -> Archive.read(f));
         assertRefused(c, Archive.TooLargeException.class, "more than 300000 entries", 20_000, 600);
     }
@@ -248,35 +225,5 @@ class HostileArchiveTest {
                 Tars.symlink("samples/0/1/fd/0", "x")));
         assertRefused(measure("GNU long link of 5000 bytes", () -> Archive.read(longLink)), Archive.TooLargeException.class,
                 "longer than 4096", 2000, 64);
-    }
-
-    /**
-     * n entries samples/0/PID/stat; the first {@code distinct} have their own names, the rest
-     * repeat one block of 1000 (so that the test need not compress a GB to make 10^6 entries).
-     */
-    Path manyEntries(String name, int n, int distinct) throws Exception {
-        Path f = tmp.resolve(name);
-        try (Tars t = new Tars(f)) {
-            t.member(Tars.entry("samples/0/uptime", '0', "100.0 100.0\n".getBytes(StandardCharsets.US_ASCII), ""));
-            byte[] repeated = null;
-            for (int chunk = 0; chunk < n / 1000; chunk++) {
-                if (chunk * 1000 >= distinct && repeated != null) {
-                    t.raw(repeated);
-                    continue;
-                }
-                ByteArrayOutputStream b = new ByteArrayOutputStream();
-                for (int i = 0; i < 1000; i++) {
-                    int pid = chunk * 1000 + i + 1;
-                    b.writeBytes(Tars.file("samples/0/" + pid + "/stat", pid + " (p) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n"));
-                }
-                byte[] gz = Tars.gzip(b.toByteArray());
-                if (chunk * 1000 + 1000 >= distinct) {
-                    repeated = gz;
-                }
-                t.raw(gz);
-            }
-            t.end();
-        }
-        return f;
     }
 }

@@ -128,6 +128,74 @@ public final class Tars implements AutoCloseable {
         System.arraycopy(v, 0, h, off, Math.min(len, v.length));
     }
 
+    /** A 3 MB gzip bomb: one file that claims 3 GB, followed by 3 GB of zeros. */
+    public static Path bombOneFile(Path f) throws IOException {
+        byte[] mib = zeros(1 << 20);
+        try (Tars t = new Tars(f)) {
+            t.member(header("samples/0/1/stat", '0', 3L << 30, ""));
+            for (int i = 0; i < 3072; i++) {
+                t.raw(mib);
+            }
+        }
+        return f;
+    }
+
+    /** A 3 MB gzip bomb: 3072 files of 1 MiB of zeros (each within the per-file cap). */
+    public static Path bombManyFiles(Path f) throws IOException {
+        byte[] mib = zeros(1 << 20);
+        try (Tars t = new Tars(f)) {
+            for (int i = 0; i < 3072; i++) {
+                t.member(header("samples/0/" + i + "/stat", '0', 1 << 20, ""));
+                t.raw(mib);
+            }
+            t.end();
+        }
+        return f;
+    }
+
+    /** A 3 MB gzip bomb: a pax header (an entry the reader skips) of 3 GB. */
+    public static Path bombSkipped(Path f) throws IOException {
+        byte[] mib = zeros(1 << 20);
+        try (Tars t = new Tars(f)) {
+            t.member(header("pax", 'x', 3L << 30, ""));
+            for (int i = 0; i < 3072; i++) {
+                t.raw(mib);
+            }
+            t.end();
+        }
+        return f;
+    }
+
+    /**
+     * n entries samples/0/PID/stat (n a multiple of 1000), after an uptime; the first
+     * {@code distinct} have their own names, the rest repeat one block of 1000 (so that a test
+     * need not compress a GB to make 10^6 entries; an attacker's archive may do the same).
+     */
+    public static Path manyStats(Path f, int n, int distinct) throws IOException {
+        try (Tars t = new Tars(f)) {
+            t.member(entry("samples/0/uptime", '0', "100.0 100.0\n".getBytes(StandardCharsets.US_ASCII), ""));
+            byte[] repeated = null;
+            for (int chunk = 0; chunk < n / 1000; chunk++) {
+                if (chunk * 1000 >= distinct && repeated != null) {
+                    t.raw(repeated);
+                    continue;
+                }
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                for (int i = 0; i < 1000; i++) {
+                    int pid = chunk * 1000 + i + 1;
+                    b.writeBytes(file("samples/0/" + pid + "/stat", pid + " (p) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n"));
+                }
+                byte[] gz = gzip(b.toByteArray());
+                if (chunk * 1000 + 1000 >= distinct) {
+                    repeated = gz;
+                }
+                t.raw(gz);
+            }
+            t.end();
+        }
+        return f;
+    }
+
     @Override
     public void close() throws IOException {
         out.close();
