@@ -65,6 +65,9 @@ public final class AgentServer implements AutoCloseable {
             }
             host = s.substring(1, close);
             port = s.substring(close + 2);
+            if (host.isEmpty() || host.contains("[") || host.contains("]")) {
+                throw new IllegalArgumentException("--listen '" + spec + "': write [ADDRESS]:PORT for IPv6");
+            }
         } else {
             int colon = s.lastIndexOf(':');
             if (colon < 0) {

@@ -45,6 +45,42 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
         return new EventLog(null, file);
     }
 
+    /**
+     * An event log appending to {@code file}, checked now: the file is opened for append (and
+     * made if missing), so that a path that cannot be written fails at startup, with the reason.
+     */
+    public static EventLog checked(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException("it is a directory");
+        }
+        try (var out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+            out.flush();
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(reason(e), e);
+        }
+        return new EventLog(null, file);
+    }
+
+    /** Why a write failed, as a person reads it: "No such file or directory", not the exception. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            return e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** The reason of the current run of failed writes, printed once per run; null while writes succeed. */
+    private String failing;
+
     @Override
     public void accept(List<Agent.Event> events) {
         StringBuilder b = new StringBuilder();
@@ -107,8 +143,16 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);
+            if (failing != null) {
+                System.err.println("limbo watch: writing events to " + file + " again");
+                failing = null;
+            }
         } catch (IOException e) {
-            System.err.println("limbo watch: cannot write events to " + file + ": " + e.getMessage());
+            String reason = reason(e);
+            if (!reason.equals(failing)) {
+                System.err.println("limbo watch: cannot write events to " + file + ": " + reason + " (events are lost until it can)");
+                failing = reason;
+            }
         }
     }
 }

@@ -100,8 +100,11 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             outcome = result.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return unknown("check timed out after " + Check.formatSeconds(timeoutMs / 1000.0)
-                    + " (a /proc read or the host is stuck; see limbo scan)");
+            boolean saved = common.procRoot != null && !java.nio.file.Path.of(common.procRoot).toAbsolutePath().normalize()
+                    .startsWith("/proc");
+            return unknown("check timed out after " + Check.formatSeconds(timeoutMs / 1000.0) + (saved
+                    ? " (reading the saved tree " + common.procRoot + " took longer; it is large or the host is busy)"
+                    : " (a /proc read or the host is stuck; see limbo scan)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unknown("interrupted");

@@ -94,7 +94,23 @@ public final class CommonOptions {
         if (samples == null && intervalMs == null) {
             source.whenOnlyZombies(2, 200);
         }
-        return source.observe(pool(source.isLive()), samples(), intervalMs(), alsoDeep);
+        try {
+            return source.observe(pool(source.isLive()), samples(), intervalMs(), alsoDeep);
+        } catch (ProcSource.TooLargeException e) {
+            throw new Main.UsageError(e.getMessage());
+        }
+    }
+
+    /**
+     * Adds {@code notes} to a JSON report: what the reader should know about how it was made, as
+     * the text report says it (today: without CAP_SYS_ADMIN, kernel stacks could not be read).
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode withNotes(com.fasterxml.jackson.databind.node.ObjectNode root,
+            ProcSource source, Texts texts) {
+        if (source.isLive() && !dev.limbo.procfs.Privileges.canReadStacks()) {
+            root.putArray("notes").add(texts.get("text.note.no-stacks"));
+        }
+        return root;
     }
 
     /** The interval actually between samples, for the report (0 for a single sample). */

@@ -65,6 +65,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 ObjectNode root = JsonReport.tree(report);
                 ObjectNode t = ExplainReport.json(obs, process, id);
                 root.set("target", t);
+                CommonOptions.withNotes(root, source, common.texts());
                 main.out.println(root.toPrettyString());
             } else {
                 ExplainReport.render(obs, process, id, report, common.texts(), main.out);

@@ -34,7 +34,7 @@ public final class ScanCommand implements Callable<Integer> {
             List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs);
             Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
             if (common.json()) {
-                main.out.println(JsonReport.render(report));
+                main.out.println(CommonOptions.withNotes(JsonReport.tree(report), source, common.texts()).toPrettyString());
             } else {
                 TextReport.render(report, common.texts(), main.out, false);
                 if (source.isLive() && !Privileges.canReadStacks()) {

@@ -46,10 +46,63 @@ public final class SnapshotCommand implements Callable<Integer> {
         if (output.getParent() != null && !Files.isDirectory(output.getParent())) {
             throw new Main.UsageError("no such directory: " + output.getParent());
         }
+        if (Files.isDirectory(output)) {
+            throw new Main.UsageError("cannot write snapshot " + output + ": it is a directory");
+        }
         ProcSource source = common.source();
         if (!source.isLive()) {
             throw new Main.UsageError("snapshot reads the live /proc; --proc-root " + source.display() + " is already saved");
         }
+        // The temp file is made before sampling, so an unwritable place fails at once; it never outlives the run.
+        Path tmp = output.resolveSibling("." + name + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new Main.UsageError("cannot write snapshot " + output + ": " + reason(e));
+        }
+        Thread cleanup = new Thread(() -> deleteQuietly(tmp), "limbo-snapshot-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return write(source, tmp);
+        } catch (IOException e) {
+            throw new Main.UsageError("cannot write snapshot " + output + ": " + reason(e));
+        } finally {
+            deleteQuietly(tmp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook removes it
+            }
+        }
+    }
+
+    /** The reason alone ("No space left on device"), not the exception's class or the temp file's name. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            return e.getClass().getSimpleName();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // nothing more to do: the reason for the failure is already being reported
+        }
+    }
+
+    private int write(ProcSource source, Path tmp) throws IOException {
         List<Map<String, byte[]>> files = new ArrayList<>();
         List<Map<String, String>> links = new ArrayList<>();
         ProcRoot root = source.liveRoot();
@@ -83,9 +136,6 @@ public final class SnapshotCommand implements Callable<Integer> {
                 }
             }
         }
-        Path tmp = output.resolveSibling("." + name + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         int entries = 0;
         try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING);
              Archive.Writer w = new Archive.Writer(raw)) {

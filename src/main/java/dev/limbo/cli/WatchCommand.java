@@ -82,12 +82,22 @@ public final class WatchCommand implements Callable<Integer> {
         InetSocketAddress address;
         try {
             filter = RuleFilter.parse(rules);
-            address = once ? null : AgentServer.parseListen(listen);
+            // checked with --once too: a wrong value is wrong whether or not it is used this time
+            InetSocketAddress parsed = AgentServer.parseListen(listen);
+            address = once ? null : parsed;
         } catch (IllegalArgumentException e) {
             throw new Main.UsageError(e.getMessage());
         }
         if (address != null && address.isUnresolved()) {
             throw new Main.UsageError("--listen: cannot resolve host '" + address.getHostString() + "'");
+        }
+        EventLog eventFile = null;
+        if (events != null) {
+            try {
+                eventFile = EventLog.checked(events);
+            } catch (IOException e) {
+                throw new Main.UsageError("cannot write events to " + events + ": " + e.getMessage());
+            }
         }
         ProcSource source = common.source();
         long readTimeout = common.readTimeoutMs == null ? 500 : Math.max(1, common.readTimeoutMs);
@@ -95,7 +105,7 @@ public final class WatchCommand implements Callable<Integer> {
                 common.ruleOptions(source), common.texts(), readTimeout, once ? 0 : fullEveryMs);
 
         if (once) {
-            EventLog log = events == null ? null : EventLog.to(events);
+            EventLog log = eventFile;
             Agent agent = new Agent(source, config, log == null ? ev -> { } : log, Agent.Clock.SYSTEM);
             agent.round();
             if (source.isLive()) {
@@ -110,7 +120,7 @@ public final class WatchCommand implements Callable<Integer> {
             return s.report().exitCode();
         }
 
-        EventLog log = events == null ? EventLog.to(main.out) : EventLog.to(events);
+        EventLog log = eventFile == null ? EventLog.to(main.out) : eventFile;
         Agent agent = new Agent(source, config, log, Agent.Clock.SYSTEM);
         AgentServer server = null;
         if (address != null) {

@@ -47,6 +47,11 @@ public final class RuleFilter implements Predicate<Finding> {
                 }
             }
         }
+        for (String id : include) {
+            if (exclude.contains(id)) {
+                throw new IllegalArgumentException("--rules: '" + id + "' is both included and excluded");
+            }
+        }
         return new RuleFilter(include, exclude);
     }
 

@@ -14,7 +14,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A minimal tar.gz reader and writer for snapshots: regular files, directories and symlinks
- * (fd links), ustar headers with GNU long names. Extraction refuses paths that escape the target.
+ * (fd links), ustar headers with GNU long names. The reader never extracts: it reads the archive
+ * into memory ({@link ArchiveTree}), within {@link Limits}, so nothing is written, nothing is left
+ * behind and no link is ever followed.
  */
 public final class Archive {
     private static final int BLOCK = 512;
@@ -23,7 +25,7 @@ public final class Archive {
     }
 
     /** Thrown for an archive that is not a readable tar.gz. */
-    public static final class CorruptArchiveException extends IOException {
+    public static class CorruptArchiveException extends IOException {
         private static final long serialVersionUID = 1L;
 
         public CorruptArchiveException(String message) {
@@ -31,17 +33,78 @@ public final class Archive {
         }
     }
 
-    public static void extract(Path archive, Path target) throws IOException {
-        try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(archive), 65536))) {
+    /**
+     * Thrown for an entry a snapshot never holds and that a reader must not act on: a hard link,
+     * a device, a FIFO, an absolute name or one with {@code ..}.
+     */
+    public static final class RefusedEntryException extends CorruptArchiveException {
+        private static final long serialVersionUID = 1L;
+
+        public RefusedEntryException(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown when an archive exceeds one of its {@link Limits}. */
+    public static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Bounds on what reading one archive may cost. {@code streamBytes}: the uncompressed tar
+     * stream, headers and skipped data included (stops gzip bombs); {@code entries}: entries of
+     * any kind; {@code fileBytes}: one file's size; {@code memoryBytes}: what the kept entries
+     * cost in memory (names, data, link text and a fixed charge per entry); {@code nameBytes} and
+     * {@code depth}: one path.
+     */
+    public record Limits(long streamBytes, int entries, int fileBytes, long memoryBytes, int nameBytes, int depth) {
+        /**
+         * Measured: {@code limbo snapshot} of a host with 1,130 processes (1,700 tasks) wrote 1,894
+         * entries, 516 KB of file data (largest file 2 KB) and a 1.9 MB tar stream. These caps are
+         * about 150 times that (a host with ~200,000 tasks); a file is at most 1 MiB because that
+         * is all {@link ProcRoot} ever reads of one.
+         */
+        public static final Limits DEFAULT = new Limits(512L << 20, 300_000, 1 << 20, 160L << 20, 4096, 32);
+    }
+
+    /** What reading an entry costs in memory besides its name and data (map nodes, headers). */
+    static final int ENTRY_OVERHEAD = 160;
+
+    /** Reads a tar.gz into memory, within {@link Limits#DEFAULT}. Nothing is written to disk. */
+    public static ArchiveTree read(Path archive) throws IOException {
+        return read(archive, Limits.DEFAULT);
+    }
+
+    public static ArchiveTree read(Path archive, Limits limits) throws IOException {
+        try (InputStream raw = Files.newInputStream(archive)) {
+            return read(raw, limits);
+        }
+    }
+
+    /**
+     * Reads a tar.gz stream into an {@link ArchiveTree}: regular files (data), directories and
+     * symlinks (their link text only: a link is never followed, it is data like any other).
+     * Hard links, devices, FIFOs, absolute names and {@code ..} are refused; other entry types
+     * (pax headers, GNU extensions) are skipped. Every cost is bounded by {@code limits}.
+     */
+    public static ArchiveTree read(InputStream raw, Limits limits) throws IOException {
+        ArchiveTree tree = new ArchiveTree();
+        try (InputStream in = new BoundedStream(new BufferedInputStream(new GZIPInputStream(raw, 65536), 65536), limits.streamBytes())) {
             byte[] header = new byte[BLOCK];
             String longName = null;
             String longLink = null;
+            int entries = 0;
+            long memory = 0;
             while (true) {
-                if (!readFully(in, header)) {
-                    return;
+                if (!readFully(in, header) || isZero(header)) {
+                    return tree;
                 }
-                if (isZero(header)) {
-                    return;
+                if (++entries > limits.entries()) {
+                    throw new TooLargeException("more than " + limits.entries() + " entries");
                 }
                 verifyChecksum(header);
                 String name = longName != null ? longName : name(header);
@@ -49,8 +112,14 @@ public final class Archive {
                 longName = null;
                 longLink = null;
                 long size = octal(header, 124, 12);
+                if (size < 0) {
+                    throw new CorruptArchiveException("negative entry size");
+                }
                 char type = (char) header[156];
                 if (type == 'L' || type == 'K') {
+                    if (size > limits.nameBytes()) {
+                        throw new TooLargeException("a name longer than " + limits.nameBytes() + " bytes");
+                    }
                     byte[] data = readData(in, size);
                     String s = new String(data, StandardCharsets.UTF_8);
                     int nul = s.indexOf('\0');
@@ -62,34 +131,153 @@ public final class Archive {
                     }
                     continue;
                 }
-                Path dest = target.resolve(name).normalize();
-                if (!dest.startsWith(target.normalize())) {
-                    throw new CorruptArchiveException("entry escapes the archive root: " + name);
+                switch (type) {
+                    case '1': throw refused("hard link", name);
+                    case '3': throw refused("character device", name);
+                    case '4': throw refused("block device", name);
+                    case '6': throw refused("FIFO", name);
+                    default:
+                        break;
+                }
+                boolean kept = type == '0' || type == '\0' || type == '7' || type == '5' || type == '2';
+                if (!kept) {
+                    skip(in, size); // pax headers, GNU extensions: no data limbo uses
+                    continue;
+                }
+                String path = normalize(name, limits);
+                if (type != '5' && size > limits.fileBytes()) {
+                    throw new TooLargeException("entry " + printable(name) + " is " + size + " bytes (at most "
+                            + limits.fileBytes() + ")");
+                }
+                memory += ENTRY_OVERHEAD + 2L * path.length() + (type == '2' ? 2L * link.length() : type == '5' ? 0 : size);
+                if (memory > limits.memoryBytes()) {
+                    throw new TooLargeException("more than " + (limits.memoryBytes() >> 20) + " MiB of entries");
+                }
+                if (path.isEmpty()) {
+                    skip(in, size); // the archive's own root ("./")
+                    continue;
                 }
                 switch (type) {
                     case '5':
-                        Files.createDirectories(dest);
+                        tree.directory(path);
                         skip(in, size);
                         break;
                     case '2':
-                        Files.createDirectories(dest.getParent());
-                        Files.deleteIfExists(dest);
-                        Files.createSymbolicLink(dest, Path.of(link));
+                        if (link.length() > limits.nameBytes()) {
+                            throw new TooLargeException("a link longer than " + limits.nameBytes() + " bytes");
+                        }
+                        tree.link(path, link);
                         skip(in, size);
-                        break;
-                    case '0':
-                    case '\0':
-                        Files.createDirectories(dest.getParent());
-                        Files.write(dest, readData(in, size));
                         break;
                     default:
-                        skip(in, size);
+                        tree.file(path, readData(in, size));
                 }
             }
         } catch (java.util.zip.ZipException e) {
             throw new CorruptArchiveException("not a gzip archive: " + e.getMessage());
         } catch (EOFException e) {
             throw new CorruptArchiveException("truncated archive");
+        }
+    }
+
+    private static RefusedEntryException refused(String what, String name) {
+        return new RefusedEntryException(what + " entry " + printable(name)
+                + " refused (a snapshot holds only files, directories and symlinks)");
+    }
+
+    /**
+     * An entry name as a path relative to the archive root: no empty or "." parts. Absolute names
+     * and ".." are refused; so are names longer or deeper than the limits.
+     */
+    static String normalize(String name, Limits limits) throws IOException {
+        if (name.getBytes(StandardCharsets.UTF_8).length > limits.nameBytes()) {
+            throw new TooLargeException("a name longer than " + limits.nameBytes() + " bytes");
+        }
+        if (name.startsWith("/")) {
+            throw new RefusedEntryException("absolute name " + printable(name) + " refused");
+        }
+        StringBuilder b = new StringBuilder(name.length());
+        int depth = 0;
+        for (String part : name.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                throw new RefusedEntryException("name with '..' " + printable(name) + " refused");
+            }
+            if (++depth > limits.depth()) {
+                throw new TooLargeException("a path deeper than " + limits.depth() + " levels");
+            }
+            if (b.length() > 0) {
+                b.append('/');
+            }
+            b.append(part);
+        }
+        return b.toString();
+    }
+
+    /** A name from an archive as it may be printed: control characters escaped, at most 120 chars. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 120; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return "'" + (b.length() < 120 ? b : b + "...") + "'";
+    }
+
+    /** Counts what comes out of the decompressor and stops at the limit (a gzip bomb). */
+    private static final class BoundedStream extends java.io.FilterInputStream {
+        private final long limit;
+        private long count;
+
+        BoundedStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        private void add(long n) throws TooLargeException {
+            count += n;
+            if (count > limit) {
+                throw new TooLargeException("more than " + (limit >> 20) + " MiB uncompressed");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) {
+                add(1);
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // read, not skip: skipped bytes are decompressed all the same and must count
+            byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+            long done = 0;
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
         }
     }
 
@@ -111,7 +299,7 @@ public final class Archive {
     }
 
     private static byte[] readData(InputStream in, long size) throws IOException {
-        if (size < 0 || size > 64L << 20) {
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
             throw new CorruptArchiveException("implausible entry size " + size);
         }
         byte[] data = new byte[(int) size];

@@ -27,11 +27,12 @@ public final class ProcReadBlockedRule extends BaseRule {
     @Override
     public List<Finding> evaluate(Context ctx) {
         List<Finding> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         Set<Integer> reported = new HashSet<>();
         for (var sample : ctx.observation().samples()) {
             for (BlockedRead r : sample.blockedReads()) {
-                if (!seen.add(r.path()) || !reported.add(r.pid())) {
+                // One finding per process, however many samples or files saw it block: a live scan
+                // re-reads the same path, a snapshot's samples each have their own directory.
+                if (!reported.add(r.pid())) {
                     continue;
                 }
                 ProcessInfo p = ctx.latest().process(r.pid());

@@ -5,16 +5,14 @@ import dev.limbo.procfs.TaskStatus;
 import dev.limbo.procfs.ReadPool;
 import dev.limbo.procfs.ProcRoot;
 import dev.limbo.procfs.Archive;
+import dev.limbo.procfs.ArchiveTree;
 import dev.limbo.model.Observation;
 import dev.limbo.model.Sample;
 import dev.limbo.model.Task;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,15 +34,21 @@ public final class ProcSource implements AutoCloseable {
         }
     }
 
+    /** A saved tree or snapshot beyond limbo's bounds: the CLI prints the message and exits 3. */
+    public static final class TooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLargeException(String message) {
+            super(message);
+        }
+    }
+
     private final String display;
     private final List<ProcRoot> saved;
     private final ProcRoot live;
     /** Fewer, closer passes when the suspects are only zombies (0 = no such shortcut). */
     private int zombieOnlySamples;
     private long zombieOnlyIntervalMs;
-    /** The directory a .tar.gz was extracted to, removed by {@link #close()}. */
-    private Path extracted;
-    private Thread cleanup;
 
     private ProcSource(String display, List<ProcRoot> saved, ProcRoot live) {
         this.display = display;
@@ -65,31 +69,30 @@ public final class ProcSource implements AutoCloseable {
         if (!Files.exists(p)) {
             throw new BadRootException("procfs root not found: " + arg);
         }
+        String shown = arg.replaceAll("/+$", "");
         if (Files.isRegularFile(p)) {
             String n = p.getFileName().toString();
             if (!(n.endsWith(".tar.gz") || n.endsWith(".tgz"))) {
                 throw new BadRootException("not a procfs root or snapshot (.tar.gz): " + arg);
             }
-            Path dir = null;
+            // Read into memory, never extracted: nothing to write, to leave behind or to follow.
+            ArchiveTree tree;
             try {
-                dir = Files.createTempDirectory("limbo-snapshot-");
-                Archive.extract(p, dir);
-                ProcSource source = fromDirectory(dir, arg);
-                source.extracted = dir;
-                Path d = dir;
-                source.cleanup = new Thread(() -> delete(d));
-                Runtime.getRuntime().addShutdownHook(source.cleanup);
-                return source;
+                tree = Archive.read(p);
+            } catch (Archive.TooLargeException e) {
+                throw new BadRootException("snapshot too large: " + arg + ": " + e.getMessage());
+            } catch (OutOfMemoryError e) {
+                // within the caps but not within this JVM's heap (-Xmx): the tree is dropped, say so
+                throw new BadRootException("snapshot too large: " + arg + ": does not fit in "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of heap");
+            } catch (Archive.RefusedEntryException e) {
+                throw new BadRootException("refused snapshot " + arg + ": " + e.getMessage());
             } catch (Archive.CorruptArchiveException e) {
-                delete(dir);
                 throw new BadRootException("corrupt snapshot " + arg + ": " + e.getMessage());
             } catch (IOException e) {
-                delete(dir);
-                throw new BadRootException("cannot read snapshot " + arg + ": " + e.getMessage());
-            } catch (BadRootException e) {
-                delete(dir);
-                throw e;
+                throw new BadRootException("cannot read snapshot " + arg + ": " + reason(e));
             }
+            return fromTop(ProcRoot.ofArchive(tree, shown), arg);
         }
         if (!Files.isDirectory(p)) {
             throw new BadRootException("not a directory: " + arg);
@@ -99,31 +102,59 @@ public final class ProcSource implements AutoCloseable {
         }
         if (isProcfs(p)) {
             // A live procfs mounted elsewhere (a container's view of the host: -v /proc:/host/proc).
-            return new ProcSource(arg, null, ProcRoot.liveAt(p, arg.replaceAll("/+$", "")));
+            // Only its root will do: /proc/1 is a procfs directory too, but holds no processes.
+            if (!Files.isRegularFile(p.resolve("uptime"))) {
+                throw new BadRootException(Files.isRegularFile(p.resolve("status"))
+                        ? arg + " is one process's directory, not the root of a procfs"
+                        : "not the root of a procfs (no uptime): " + arg);
+            }
+            return new ProcSource(arg, null, ProcRoot.liveAt(p, shown));
         }
-        return fromDirectory(p, arg);
+        try {
+            ProcRoot.WalkBudget budget = new ProcRoot.WalkBudget(ProcRoot.WalkBudget.DEFAULT_OPERATIONS,
+                    ProcRoot.WalkBudget.DEFAULT_DIRECTORY_ENTRIES);
+            return fromTop(ProcRoot.saved(p, shown, budget), arg);
+        } catch (IOException e) {
+            throw new BadRootException("cannot read " + arg + ": " + reason(e));
+        }
     }
 
-    private static ProcSource fromDirectory(Path dir, String display) throws BadRootException {
-        Path samples = dir.resolve("samples");
-        if (Files.isDirectory(samples)) {
+    private static String reason(IOException e) {
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+    }
+
+    /** A saved tree or snapshot: samples/0..n under {@code top}, or a single tree at {@code top}. */
+    private static ProcSource fromTop(ProcRoot top, String display) throws BadRootException {
+        if (top.isDirectory("samples")) {
             TreeMap<Integer, ProcRoot> roots = new TreeMap<>();
-            String[] names = samples.toFile().list();
+            String[] names = top.list("samples");
             for (String n : names == null ? new String[0] : names) {
                 int i = Sampler.pidOf(n);
-                if (i >= 0 && Files.isDirectory(samples.resolve(n))) {
-                    roots.put(i, ProcRoot.of(samples.resolve(n), display.replaceAll("/+$", "") + "/samples/" + n));
+                if (i >= 0 && top.isDirectory("samples/" + n)) {
+                    try {
+                        roots.put(i, top.sub("samples/" + n, top.display("samples/" + n)));
+                    } catch (IOException e) {
+                        // a sample that cannot be opened (a link, gone) is no sample
+                    }
                 }
             }
             if (roots.isEmpty()) {
                 throw new BadRootException("snapshot has no samples: " + display);
             }
+            tooLarge(top);
             return new ProcSource(display, new ArrayList<>(roots.values()), null);
         }
-        if (!looksLikeProc(dir)) {
+        if (!looksLikeProc(top)) {
+            tooLarge(top);
             throw new BadRootException("not a procfs root (no PID directories, no stat or uptime): " + display);
         }
-        return new ProcSource(display, List.of(ProcRoot.of(dir, display.replaceAll("/+$", ""))), null);
+        return new ProcSource(display, List.of(top), null);
+    }
+
+    private static void tooLarge(ProcRoot root) throws BadRootException {
+        if (root.budget() != null && root.budget().exceeded() != null) {
+            throw new BadRootException("saved tree too large: " + root.display("").replaceAll("/+$", "") + ": " + root.budget().exceeded());
+        }
     }
 
     /** Whether dir is a mounted procfs (not a saved copy). */
@@ -135,8 +166,8 @@ public final class ProcSource implements AutoCloseable {
         }
     }
 
-    private static boolean looksLikeProc(Path dir) {
-        String[] names = dir.toFile().list();
+    private static boolean looksLikeProc(ProcRoot root) {
+        String[] names = root.list("");
         if (names == null) {
             return false;
         }
@@ -176,6 +207,11 @@ public final class ProcSource implements AutoCloseable {
             for (int i = 0; i < saved.size(); i++) {
                 beforeSample.accept(i);
                 out.add(new Sampler(saved.get(i), pool).sample(i, null, alsoDeep));
+                ProcRoot.WalkBudget budget = saved.get(i).budget();
+                if (budget != null && budget.exceeded() != null) {
+                    // what was read is incomplete: no diagnosis from part of a tree
+                    throw new TooLargeException("saved tree too large: " + display + ": " + budget.exceeded());
+                }
             }
             return new Observation(out);
         }
@@ -246,40 +282,8 @@ public final class ProcSource implements AutoCloseable {
         }
     }
 
-    /** Removes the extracted snapshot, if any. */
+    /** Nothing to release: a snapshot is read into memory, never extracted. */
     @Override
     public void close() {
-        if (extracted != null) {
-            delete(extracted);
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook runs anyway
-            }
-            extracted = null;
-        }
-    }
-
-    private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: a temp dir left behind is harmless
-        }
     }
 }

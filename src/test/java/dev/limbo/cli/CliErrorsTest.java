@@ -136,7 +136,7 @@ class CliErrorsTest {
             w.file("../../evil", "x".getBytes(StandardCharsets.UTF_8));
         }
         Path f = Files.write(tmp.resolve("evil.tar.gz"), b.toByteArray());
-        assertSingleLine(Limbo.run("scan", "--proc-root", f.toString()), "escapes");
+        assertSingleLine(Limbo.run("scan", "--proc-root", f.toString()), "refused", "'..'");
         assertThat(tmp.getParent().resolve("evil")).doesNotExist();
     }
 

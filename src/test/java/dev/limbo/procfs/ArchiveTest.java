@@ -12,7 +12,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The snapshot archive format at the Archive level: write, extract, compare. */
+/** The snapshot archive format at the Archive level: write, read into memory, compare. */
 class ArchiveTest {
     @TempDir
     Path tmp;
@@ -42,21 +42,22 @@ class ArchiveTest {
         assertThat(LONG_NAME.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(100);
         assertThat(LONG_TARGET.length()).isGreaterThan(100);
         Path tgz = Files.write(tmp.resolve("s.tar.gz"), write());
-        Path out = Files.createDirectories(tmp.resolve("out"));
-        Archive.extract(tgz, out);
-        assertThat(out.resolve("samples/0")).isDirectory();
-        assertThat(out.resolve("samples/0/uptime")).hasContent("5000.00 8500.00");
-        assertThat(Files.readString(out.resolve("samples/0/22889/status")))
-                .isEqualTo(Fixtures.text("cases/seed/proc/22889/status"));
-        assertThat(Files.size(out.resolve("samples/0/empty"))).isZero();
-        assertThat(Files.readAllBytes(out.resolve("samples/0/block"))).isEqualTo(new byte[512]);
-        assertThat(out.resolve("samples/0/utf8 name é")).hasContent("comm a) b");
-        assertThat(out.resolve(LONG_NAME)).hasContent("Name:\tlong");
-        assertThat(Files.readSymbolicLink(out.resolve("samples/0/22889/fd/3"))).isEqualTo(Path.of("/dev/vhost-net"));
-        assertThat(Files.readSymbolicLink(out.resolve("samples/0/22889/fd/4")).toString()).isEqualTo("anon_inode:[eventfd]");
-        assertThat(Files.readSymbolicLink(out.resolve("samples/0/22889/fd/5")).toString()).isEqualTo(LONG_TARGET);
+        ArchiveTree out = Archive.read(tgz);
+        assertThat(out.isDirectory("samples/0")).isTrue();
+        assertThat(text(out, "samples/0/uptime")).isEqualTo("5000.00 8500.00\n");
+        assertThat(text(out, "samples/0/22889/status")).isEqualTo(Fixtures.text("cases/seed/proc/22889/status"));
+        assertThat(out.file("samples/0/empty")).isEmpty();
+        assertThat(out.file("samples/0/block")).isEqualTo(new byte[512]);
+        assertThat(text(out, "samples/0/utf8 name é")).isEqualTo("comm a) b\n");
+        assertThat(text(out, LONG_NAME)).isEqualTo("Name:\tlong\n");
+        assertThat(out.link("samples/0/22889/fd/3")).isEqualTo("/dev/vhost-net");
+        assertThat(out.link("samples/0/22889/fd/4")).isEqualTo("anon_inode:[eventfd]");
+        assertThat(out.link("samples/0/22889/fd/5")).isEqualTo(LONG_TARGET);
+        assertThat(out.list("samples/0/22889/fd")).containsExactlyInAnyOrder("3", "4", "5");
         // the reader sees links without following them
-        ProcRoot root = ProcRoot.of(out.resolve("samples/0"), "/proc");
+        ProcRoot root = ProcRoot.ofArchive(out, "x.tar.gz").sub("samples/0", "/proc");
+        assertThat(root.read("22889/status").text()).isEqualTo(Fixtures.text("cases/seed/proc/22889/status"));
+        assertThat(root.read("22889/fd/3").ok()).isFalse();
         assertThat(root.readLink("22889/fd/5")).isEqualTo(LONG_TARGET);
         assertThat(root.readLink("22889/fd/9")).isNull();
     }
@@ -74,14 +75,13 @@ class ArchiveTest {
     @Test
     void truncatedAndCorruptAreCorruptArchiveExceptions() throws Exception {
         byte[] whole = write();
-        Path out = Files.createDirectories(tmp.resolve("out"));
         for (int cut : new int[] {10, whole.length / 3, whole.length * 2 / 3}) {
             Path f = Files.write(tmp.resolve("cut" + cut + ".tar.gz"), Arrays.copyOf(whole, cut));
-            assertThatThrownBy(() -> Archive.extract(f, out)).as("cut at %d", cut)
+            assertThatThrownBy(() -> Archive.read(f)).as("cut at %d", cut)
                     .isInstanceOf(Archive.CorruptArchiveException.class);
         }
         Path junk = Files.write(tmp.resolve("junk.tar.gz"), "hello".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> Archive.extract(junk, out)).isInstanceOf(Archive.CorruptArchiveException.class);
+        assertThatThrownBy(() -> Archive.read(junk)).isInstanceOf(Archive.CorruptArchiveException.class);
         // a valid gzip around a header with a bad checksum
         byte[] tar = new byte[1024];
         Arrays.fill(tar, 0, 100, (byte) 'a');
@@ -89,19 +89,21 @@ class ArchiveTest {
         try (OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bad))) {
             o.write(tar);
         }
-        assertThatThrownBy(() -> Archive.extract(bad, out)).isInstanceOf(Archive.CorruptArchiveException.class);
+        assertThatThrownBy(() -> Archive.read(bad)).isInstanceOf(Archive.CorruptArchiveException.class);
     }
 
     @Test
-    void emptyArchiveExtractsNothing() throws Exception {
+    void emptyArchiveHoldsNothing() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         new Archive.Writer(b).close();
         Path f = Files.write(tmp.resolve("empty.tar.gz"), b.toByteArray());
-        Path out = Files.createDirectories(tmp.resolve("out"));
-        Archive.extract(f, out);
-        try (var s = Files.list(out)) {
-            assertThat(s).isEmpty();
-        }
+        ArchiveTree out = Archive.read(f);
+        assertThat(out.list("")).isEmpty();
+        assertThat(out.fileCount() + out.linkCount()).isZero();
+    }
+
+    static String text(ArchiveTree t, String path) {
+        return new String(t.file(path), StandardCharsets.UTF_8);
     }
 
     @Test
