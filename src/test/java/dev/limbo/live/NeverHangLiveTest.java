@@ -2,7 +2,7 @@ package dev.limbo.live;
 
 import static dev.limbo.fixtures.FixtureChecks.assertReleasedCleanly;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.limbo.testing.Prerequisites.require;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.limbo.fixtures.Fixture;
@@ -42,7 +42,7 @@ class NeverHangLiveTest {
 
     @Test
     void scan_finishes_and_reports_proc_read_blocked_while_ps_hangs() throws Exception {
-        assumeTrue(NativeFixtures.onPath("ps"), "the ps contrast needs procps' ps");
+        require(NativeFixtures.onPath("ps"), "the ps contrast needs procps' ps");
         Fixture f = Fixture.start("mmap-lock-held");
         Set<Integer> ids;
         try (f) {

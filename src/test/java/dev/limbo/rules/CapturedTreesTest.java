@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limbo.procfs.Fixtures;
+import dev.limbo.testing.Prerequisites;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -25,7 +25,7 @@ class CapturedTreesTest {
 
     static JsonNode index() throws IOException {
         java.nio.file.Path index = java.nio.file.Path.of(System.getProperty("limbo.repo", "."), "src/test/resources/trees/index.json");
-        Assumptions.assumeTrue(java.nio.file.Files.exists(index), "no captured trees (src/test/resources/trees/index.json)");
+        Prerequisites.require(java.nio.file.Files.exists(index), "no captured trees (src/test/resources/trees/index.json)");
         return new ObjectMapper().readTree(index.toFile());
     }
 

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +78,7 @@ class ProcReadBlockedRuleTest {
         copy(Fixtures.caseRoot("unreaped"), dir);
         Path fifo = dir.resolve("19519/cmdline");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        Assumptions.assumeTrue(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo unavailable");
+        dev.limbo.testing.Prerequisites.require(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo unavailable");
         try {
             long t0 = System.nanoTime();
             Observation obs = ProcSource.open(dir.toString()).observe(new ReadPool(2, 300), 1, 0, Set.of());

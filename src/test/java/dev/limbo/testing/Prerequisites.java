@@ -30,6 +30,20 @@ public final class Prerequisites {
         }
     }
 
+    /** Whether an executable of this name is on PATH. */
+    public static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Fails (under CI) or skips (elsewhere), always throwing. */
     public static RuntimeException missing(String reason) {
         if (underCi()) {
