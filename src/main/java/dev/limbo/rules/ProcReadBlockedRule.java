@@ -21,11 +21,13 @@ public final class ProcReadBlockedRule extends BaseRule {
         Set<String> seen = new HashSet<>();
         for (var sample : ctx.observation().samples()) {
             for (BlockedRead r : sample.blockedReads()) {
-                if (!seen.add(r.path())) {
+                String file = r.path().substring(r.path().lastIndexOf('/') + 1);
+                // One finding per task and file, however many samples saw it blocked (the paths
+                // differ between the samples of a snapshot: samples/0/PID/cmdline, samples/1/...).
+                if (!seen.add(r.pid() + "/" + r.tid() + "/" + file)) {
                     continue;
                 }
                 ProcessInfo p = ctx.latest().process(r.pid());
-                String file = r.path().substring(r.path().lastIndexOf('/') + 1);
                 FindingBuilder b = new FindingBuilder(this, ctx, p, r.pid())
                         .title(ID + ".title", ctx.name(p, r.pid()), file, r.waitedMillis());
                 b.evidenceLine(r.path(), ctx.t(ID + ".evidence", r.waitedMillis()));

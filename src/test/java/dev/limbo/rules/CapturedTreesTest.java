@@ -77,6 +77,12 @@ class CapturedTreesTest {
             // The trees are whole-host snapshots taken on a shared machine: judge only the
             // fixture's own processes.
             java.util.Set<Integer> own = own(index, name);
+            List<String> seen = new ArrayList<>();
+            for (Finding f : found(name)) {
+                String id = f.rule() + " " + f.pid() + " " + f.tids();
+                assertThat(seen).as("%s: %s reported twice", name, id).doesNotContain(id);
+                seen.add(id);
+            }
             for (Finding f : found(name)) {
                 // INFO too: killable-wait and zombie-leader-live-threads are INFO, and a rule
                 // that fires where it should not is a wrong diagnosis at any severity.
