@@ -219,6 +219,7 @@ class CheckCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD) // a FIFO
     void aReadThatNeverReturnsGivesUnknownAfterTheTimeout() throws Exception {
         Path root = tmp.resolve("fifo");
         AgentTestSupport.copyTree(seed(), root);

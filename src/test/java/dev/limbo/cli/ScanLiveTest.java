@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** limbo scan against this machine's live /proc. */
 @Tag("live")
+// holds live fixtures; a timeout in a separate thread, which a blocked /proc read cannot hold up
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ScanLiveTest {
 
     @Test

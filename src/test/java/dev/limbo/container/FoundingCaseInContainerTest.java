@@ -31,6 +31,8 @@ import org.testcontainers.utility.DockerImageName;
  * them (NStgid).
  */
 @Tag("container")
+// holds FUSE mounts and D tasks: a timeout in a separate thread, which an uninterruptible wait cannot block
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FoundingCaseInContainerTest {
     private GenericContainer<?> fixture;
 

@@ -73,7 +73,7 @@ class ProcReadBlockedRuleTest {
      * like a read of a real cmdline whose mmap lock is held. The reader must abandon it and report it.
      */
     @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // open() of a FIFO ignores interrupts
     void aReadThatNeverReturnsIsReportedNotWaitedFor(@TempDir Path dir) throws Exception {
         copy(Fixtures.caseRoot("unreaped"), dir);
         Path fifo = dir.resolve("19519/cmdline");
