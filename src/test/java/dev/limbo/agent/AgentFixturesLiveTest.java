@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** check and the agent against the native fixtures (root, FUSE): a hung D task and a held mmap lock. */
 @Tag("live")
+// holds FUSE mounts and D tasks: a timeout in a separate thread, which an uninterruptible wait cannot block
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AgentFixturesLiveTest {
     final List<Agent.Event> events = Collections.synchronizedList(new ArrayList<>());
 

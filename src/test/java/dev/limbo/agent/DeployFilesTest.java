@@ -2,10 +2,10 @@ package dev.limbo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limbo.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The shipped deployment files: alert rules valid for promtool, the units say what the docs say. */
@@ -16,8 +16,9 @@ class DeployFilesTest {
 
     @Test
     void alertRulesPassPromtool() throws Exception {
-        Path promtool = Path.of("/usr/bin/promtool");
-        Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool is not installed (Debian package prometheus)");
+        Path promtool = PrometheusLiveTest.onPathOrBeside("promtool");
+        Prerequisites.require(promtool != null,
+                "promtool is not installed (Debian package prometheus; CI: .ci/setup.d/50-prometheus.sh)");
         Process p = new ProcessBuilder(promtool.toString(), "check", "rules", repo().resolve("deploy/prometheus/limbo-alerts.yml").toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limbo.sampling.ProcSource;
+import dev.limbo.testing.Prerequisites;
 import dev.limbo.rules.RuleOptions;
 import dev.limbo.rules.Texts;
 import java.io.File;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +33,27 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("live")
 class PrometheusLiveTest {
+    /** {@code $LIMBO_PROMETHEUS_BIN} (set by .ci/setup.d/50-prometheus.sh), else {@code prometheus} on PATH. */
     static Path prometheusBinary() {
         String env = System.getenv("LIMBO_PROMETHEUS_BIN");
         if (env != null && !env.isBlank() && Files.isExecutable(Path.of(env))) {
             return Path.of(env);
         }
+        return onPath("prometheus");
+    }
+
+    /** A tool of the Prometheus package (promtool): beside the prometheus binary found above, else on PATH. */
+    static Path onPathOrBeside(String tool) {
+        Path prometheus = prometheusBinary();
+        if (prometheus != null && prometheus.getParent() != null && Files.isExecutable(prometheus.getParent().resolve(tool))) {
+            return prometheus.getParent().resolve(tool);
+        }
+        return onPath(tool);
+    }
+
+    static Path onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(dir, "prometheus");
+            Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
             if (Files.isExecutable(p)) {
                 return p;
             }
@@ -57,7 +71,7 @@ class PrometheusLiveTest {
     @Test
     void prometheusScrapesLimboFindingsOfAHeldZombie() throws Exception {
         Path bin = prometheusBinary();
-        Assumptions.assumeTrue(bin != null, "the prometheus binary is not installed (apt-get install prometheus; CI: .ci/setup.d/50-prometheus.sh)");
+        Prerequisites.require(bin != null, "the prometheus binary is not installed (apt-get install prometheus; CI: .ci/setup.d/50-prometheus.sh)");
         Path rules = repo().resolve("deploy/prometheus/limbo-alerts.yml");
 
         Agent.Config cfg = new Agent.Config(500, -1, 0, RuleFilter.all(), new RuleOptions(10, true), Texts.of("en"), 500);
@@ -82,14 +96,27 @@ class PrometheusLiveTest {
             loop.setDaemon(true);
             loop.start();
 
-            int promPort = AgentTestSupport.freePort();
             Path config = tmp.resolve("prometheus.yml");
             Files.writeString(config, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
                     + "rule_files:\n  - " + rules.toAbsolutePath() + "\n"
                     + "scrape_configs:\n  - job_name: limbo\n    static_configs:\n      - targets: ['127.0.0.1:" + server.address().getPort() + "']\n");
-            prom = new ProcessBuilder(bin.toString(), "--config.file=" + config, "--storage.tsdb.path=" + tmp.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + promPort, "--log.level=warn")
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+            // Prometheus cannot say which port it bound for :0, so take a free one and retry
+            // when another process took it in between (the log says "address already in use").
+            int promPort = -1;
+            for (int attempt = 1; prom == null; attempt++) {
+                promPort = AgentTestSupport.freePort();
+                Process started = new ProcessBuilder(bin.toString(), "--config.file=" + config,
+                        "--storage.tsdb.path=" + tmp.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + promPort, "--log.level=warn")
+                        .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+                if (answers("http://127.0.0.1:" + promPort + "/-/ready", started, Duration.ofSeconds(60))) {
+                    prom = started;
+                } else {
+                    started.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                    assertThat(attempt < 3 && log(tmp).contains("address already in use"))
+                            .as("prometheus did not come up on port %d; log: %s", promPort, log(tmp)).isTrue();
+                }
+            }
             Process p = prom;
             reaper = new Thread(() -> p.destroyForcibly());
             Runtime.getRuntime().addShutdownHook(reaper);
@@ -119,13 +146,40 @@ class PrometheusLiveTest {
             assertThat(stuck.get("data").get("result")).hasSize(1);
             assertThat(stuck.get("data").get("result").get(0).get("metric").get("comm").asText()).isEqualTo("sleep");
 
-            // The shipped alerting rules loaded and evaluate.
-            JsonNode groups = json.readTree(get(api + "rules")).get("data").get("groups");
-            assertThat(groups).hasSize(1);
-            for (JsonNode rule : groups.get(0).get("rules")) {
-                assertThat(rule.get("health").asText()).as(rule.get("name").asText() + ": " + rule.path("lastError").asText())
-                        .isIn("ok", "unknown");
+            // The shipped alerting rules loaded and were really evaluated (a rule that never ran
+            // reports health "unknown" and a zero lastEvaluation), without error.
+            JsonNode rulesNow = null;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                rulesNow = json.readTree(get(api + "rules")).get("data").get("groups");
+                if (allEvaluated(rulesNow)) {
+                    break;
+                }
+                Thread.sleep(500);
             }
+            assertThat(rulesNow).hasSize(1);
+            assertThat(rulesNow.get(0).get("rules")).as("rules loaded from %s", rules).hasSizeGreaterThanOrEqualTo(5);
+            for (JsonNode rule : rulesNow.get(0).get("rules")) {
+                String name = rule.get("name").asText();
+                assertThat(rule.get("health").asText()).as(name + ": " + rule.path("lastError").asText()).isEqualTo("ok");
+                assertThat(rule.path("lastEvaluation").asText()).as("%s last evaluated", name).doesNotStartWith("0001-");
+            }
+            // ...and matched what the agent exports: the held zombie makes the WARNING alert
+            // pending (for: 30m), labelled with the zombie's rule.
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            JsonNode warning = null;
+            while (warning == null && System.nanoTime() < deadline) {
+                for (JsonNode a : json.readTree(get(api + "alerts")).get("data").get("alerts")) {
+                    if (a.get("labels").path("alertname").asText().equals("LimboWarningFinding")
+                            && a.get("labels").path("rule").asText().equals("unreaped-zombie")) {
+                        warning = a;
+                    }
+                }
+                Thread.sleep(500);
+            }
+            assertThat(warning).as("LimboWarningFinding{rule=unreaped-zombie} among the alerts").isNotNull();
+            assertThat(warning.get("state").asText()).isEqualTo("pending");
+            assertThat(warning.get("labels").get("severity").asText()).isEqualTo("warning");
         } finally {
             stop.set(true);
             if (loop != null) {
@@ -144,6 +198,39 @@ class PrometheusLiveTest {
             }
             AgentTestSupport.deleteTree(tmp);
         }
+    }
+
+    /** Every rule of every group has been evaluated at least once. */
+    static boolean allEvaluated(JsonNode groups) {
+        if (groups == null || groups.size() == 0) {
+            return false;
+        }
+        for (JsonNode g : groups) {
+            for (JsonNode r : g.get("rules")) {
+                if (r.path("lastEvaluation").asText("0001-").startsWith("0001-") || !r.path("health").asText().equals("ok")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Polls url until it answers 200 (true), the process exits or the time is up (false). */
+    boolean answers(String url, Process p, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return true;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     JsonNode query(String api, String promql) {

@@ -3,11 +3,11 @@ package dev.limbo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limbo.procfs.Fixtures;
+import dev.limbo.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +42,7 @@ class ExplainGoldenTest {
             Path out = Path.of(System.getProperty("limbo.repo", "."), "target/golden-actual/explain-seed." + lang + ".txt");
             Files.createDirectories(out.getParent());
             Files.writeString(out, actual, StandardCharsets.UTF_8);
-            Assumptions.abort("no golden file " + g + " yet; the current output is in " + out
+            throw Prerequisites.missing("no golden file " + g + " yet; the current output is in " + out
                     + " (review it, then rerun with -Dlimbo.updateGolden=true)");
         }
         assertThat(actual).isEqualTo(Files.readString(g, StandardCharsets.UTF_8));
@@ -55,7 +55,7 @@ class ExplainGoldenTest {
 
     @Test
     void chinese() throws IOException {
-        Assumptions.assumeTrue(ExplainGoldenTest.class.getResource("/dev/limbo/messages_zh.properties") != null,
+        Prerequisites.require(ExplainGoldenTest.class.getResource("/dev/limbo/messages_zh.properties") != null,
                 "the Chinese bundle dev/limbo/messages_zh.properties has not landed yet");
         check("zh");
     }

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limbo.procfs.Fixtures;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The founding case (shared/seed-case, copied to src/test/resources/cases/seed): scan --format json
+ * The founding case (examples/seed-case, the project's one copy of it): scan --format json
  * gives zombie-leader-stuck-thread, CRITICAL, pid 22889, tids [22976], with the evidence verbatim.
  */
 class FoundingCaseTest {
@@ -21,12 +18,6 @@ class FoundingCaseTest {
 
     static String seedCopy() {
         return Fixtures.caseRoot("seed/proc").toString();
-    }
-
-    /** {@code <repo>/../shared/seed-case/proc}, where the project keeps the original. */
-    static Path sharedSeed() {
-        String repo = System.getProperty("limbo.repo");
-        return repo == null ? null : Path.of(repo).resolve("../shared/seed-case/proc").normalize();
     }
 
     static JsonNode scan(String root) throws Exception {
@@ -112,26 +103,6 @@ class FoundingCaseTest {
     @Test
     void scanJsonOnTheCopy() throws Exception {
         assertFoundingCase(scan(seedCopy()), seedCopy());
-    }
-
-    @Test
-    void scanJsonOnSharedSeedCase() throws Exception {
-        Path shared = sharedSeed();
-        Assumptions.assumeTrue(shared != null && Files.isDirectory(shared),
-                "shared/seed-case not beside the repository (" + shared + "); the copy in cases/seed is tested instead");
-        assertFoundingCase(scan(shared.toString()), shared.toString());
-    }
-
-    @Test
-    void theCopyIsTheSharedCaseVerbatim() throws Exception {
-        Path shared = sharedSeed();
-        Assumptions.assumeTrue(shared != null && Files.isDirectory(shared), "shared/seed-case not beside the repository");
-        try (var files = Files.walk(shared)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
-                Path copy = Path.of(seedCopy()).resolve(shared.relativize(p).toString());
-                assertThat(copy).as(p.toString()).hasSameBinaryContentAs(p);
-            }
-        }
     }
 
     @Test

@@ -71,10 +71,11 @@ class WatchCommandTest {
 
     @Test
     void aTimedRunServesTheEndpointsAndWritesEvents() throws Exception {
-        int port = AgentTestSupport.freePort();
         Path events = tmp.resolve("events.ndjson");
+        // Port 0: the server binds a free port itself and says which (no race with another process).
         CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> limbo("watch", "--proc-root", seed().toString(),
-                "--interval", "200ms", "--duration", "4s", "--listen", "127.0.0.1:" + port, "--events", events.toString()));
+                "--interval", "200ms", "--duration", "4s", "--listen", "127.0.0.1:0", "--events", events.toString()));
+        int port = boundPort(events, run);
         String base = "http://127.0.0.1:" + port;
         HttpResponse<String> health = waitFor(base + "/healthz", 200);
         assertThat(health.body()).isEqualTo("ok\n");
@@ -156,5 +157,31 @@ class WatchCommandTest {
             Thread.sleep(50);
         }
         throw new AssertionError("no " + status + " from " + url, last);
+    }
+
+    /** The port watch bound for {@code --listen 127.0.0.1:0}, from its "started" event. */
+    static int boundPort(Path events, CompletableFuture<Run> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (run.isDone()) {
+                throw new AssertionError("watch ended before it started serving: " + run.get());
+            }
+            if (Files.exists(events)) {
+                for (String line : Files.readAllLines(events)) {
+                    if (!line.endsWith("}")) {
+                        continue; // still being written
+                    }
+                    JsonNode n = json(line);
+                    if (n.path("event").asText().equals("started")) {
+                        String listen = n.get("listen").asText();
+                        int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+                        assertThat(port).as("bound port").isPositive();
+                        return port;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no started event in " + events + " after 30 s");
     }
 }

@@ -1,13 +1,12 @@
 package dev.limbo.container;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import dev.limbo.cli.Main;
+import dev.limbo.testing.Prerequisites;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +24,8 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * What the container tests share: the engine check (skip with a reason where none is reachable),
+ * What the container tests share: the engine check (skip with a reason where none is reachable;
+ * under CI, {@code LIMBO_CI=1}, a failure: see {@link dev.limbo.testing.Prerequisites}),
  * the local images, privileged mode on machines whose capability bounding set is short, reading
  * the host's /proc independently of limbo, running limbo in-process, and leaving nothing behind.
  */
@@ -44,24 +44,24 @@ final class ContainerSupport {
     static String missingPrerequisite() {
         if (!Files.isDirectory(Paths.get("/proc/self/task"))) return "needs Linux /proc";
         if (!isRoot()) return "needs root: limbo reads other processes' /proc (status, stack) on the host";
-        boolean available;
+        // isDockerAvailable() answers false for every failure, an engine/client API mismatch as
+        // much as no engine at all: ask for the client to get the real cause into the message.
+        String cause;
         try {
-            available = DockerClientFactory.instance().isDockerAvailable();
+            DockerClientFactory.instance().client();
+            return null;
         } catch (RuntimeException e) {
-            available = false;
+            cause = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        if (!available) {
-            String host = System.getenv().getOrDefault("DOCKER_HOST", "the default socket (DOCKER_HOST unset)");
-            return "no Docker engine reachable at " + host
-                    + ": start one with `docker/engine start` and export what it prints (CI: .ci/setup.d/30-docker.sh)";
-        }
-        return null;
+        String host = System.getenv().getOrDefault("DOCKER_HOST", "the default socket (DOCKER_HOST unset)");
+        return "no usable Docker engine at " + host + " (" + cause + ")"
+                + ": start one with `docker/engine start` and export what it prints (CI: .ci/setup.d/30-docker.sh)";
     }
 
-    /** Skips (with the reason) unless the prerequisites hold. */
+    /** Skips (with the reason; fails under CI) unless the prerequisites hold. */
     static void assumeEngine() {
         String why = missingPrerequisite();
-        assumeTrue(why == null, why);
+        Prerequisites.require(why == null, why);
     }
 
     static boolean isRoot() {

@@ -2,19 +2,21 @@ package dev.limbo.container;
 
 import static dev.limbo.container.ContainerSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.limbo.testing.Prerequisites.require;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.containers.GenericContainer;
@@ -29,6 +31,8 @@ import org.testcontainers.utility.DockerImageName;
  * them (NStgid).
  */
 @Tag("container")
+// holds FUSE mounts and D tasks: a timeout in a separate thread, which an uninterruptible wait cannot block
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FoundingCaseInContainerTest {
     private GenericContainer<?> fixture;
 
@@ -38,6 +42,7 @@ class FoundingCaseInContainerTest {
     private static String skip;
 
     @BeforeAll
+    @Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // image builds: 10 min each at most
     static void images() throws Exception {
         skip = missingPrerequisite();
         if (skip == null && !Files.exists(Paths.get("/dev/fuse"))) skip = "needs /dev/fuse on the host (FUSE reproduction)";
@@ -49,7 +54,7 @@ class FoundingCaseInContainerTest {
 
     @BeforeEach
     void prerequisites() {
-        assumeTrue(skip == null, skip);
+        require(skip == null, skip);
     }
 
     @AfterEach

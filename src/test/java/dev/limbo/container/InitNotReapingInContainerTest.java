@@ -2,16 +2,18 @@ package dev.limbo.container;
 
 import static dev.limbo.container.ContainerSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.limbo.testing.Prerequisites.require;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -33,6 +35,7 @@ class InitNotReapingInContainerTest {
     private static String skip;
 
     @BeforeAll
+    @Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // image builds: 10 min each at most
     static void images() throws Exception {
         skip = missingPrerequisite();
         if (skip == null) buildImages("base");
@@ -40,7 +43,7 @@ class InitNotReapingInContainerTest {
 
     @BeforeEach
     void prerequisites() {
-        assumeTrue(skip == null, skip);
+        require(skip == null, skip);
     }
 
     @AfterEach

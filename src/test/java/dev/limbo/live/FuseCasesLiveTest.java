@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** limbo diagnoses the FUSE reproductions of the founding case (and a hung live task) on the live /proc. */
 @Tag("live")
-@Timeout(240)
+// in a separate thread: an interrupt does not free a thread blocked on a FUSE mount or a held mmap lock
+@Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FuseCasesLiveTest {
     private static final long SIGKILL_BIT = 1L << (9 - 1);
 

@@ -53,15 +53,33 @@ final class Limbo {
         return new Limbo(code, json, took, errText);
     }
 
+    /**
+     * The read timeout of live scans in these tests, unless a test passes its own: the default
+     * 500 ms is about a responsive host, and a loaded 2-core CI machine can take longer than that
+     * to answer an ordinary /proc read, which would add a proc-read-blocked finding the test did
+     * not expect. Tests about the timeout itself pass {@code --read-timeout} explicitly.
+     */
+    static final String PATIENT_READS = "3s";
+
     /** {@code limbo scan --format json} (live /proc), with extra options. */
     static Limbo scan(String... extra) {
         List<String> a = new ArrayList<>(List.of("scan", "--format", "json"));
         a.addAll(List.of(extra));
-        return run(a.toArray(new String[0]));
+        return run(patient(a));
     }
 
-    static Limbo explain(int pid) {
-        return run("explain", Integer.toString(pid), "--format", "json");
+    static Limbo explain(int pid, String... extra) {
+        List<String> a = new ArrayList<>(List.of("explain", Integer.toString(pid), "--format", "json"));
+        a.addAll(List.of(extra));
+        return run(patient(a));
+    }
+
+    private static String[] patient(List<String> args) {
+        if (!args.contains("--read-timeout")) {
+            args.add("--read-timeout");
+            args.add(PATIENT_READS);
+        }
+        return args.toArray(new String[0]);
     }
 
     /** Findings about any of these ids (as pid, or in tids). */

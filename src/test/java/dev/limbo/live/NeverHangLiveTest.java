@@ -2,7 +2,7 @@ package dev.limbo.live;
 
 import static dev.limbo.fixtures.FixtureChecks.assertReleasedCleanly;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.limbo.testing.Prerequisites.require;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.limbo.fixtures.Fixture;
@@ -24,10 +24,13 @@ import org.junit.jupiter.api.Timeout;
  * must still finish in a few seconds and report {@code proc-read-blocked}.
  */
 @Tag("live")
-@Timeout(180)
+// in a separate thread: an interrupt does not free a thread blocked on a FUSE mount or a held mmap lock
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NeverHangLiveTest {
     /** What "a few seconds" means for a whole scan (3 samples) here. */
     static final Duration SCAN_BOUND = Duration.ofSeconds(10);
+    /** The timeout is what these tests are about: limbo's default, said explicitly. */
+    static final String[] DEFAULT_TIMEOUT = {"--read-timeout", "500ms"};
 
     @BeforeAll
     static void live() {
@@ -42,7 +45,7 @@ class NeverHangLiveTest {
 
     @Test
     void scan_finishes_and_reports_proc_read_blocked_while_ps_hangs() throws Exception {
-        assumeTrue(NativeFixtures.onPath("ps"), "the ps contrast needs procps' ps");
+        require(NativeFixtures.onPath("ps"), "the ps contrast needs procps' ps");
         Fixture f = Fixture.start("mmap-lock-held");
         Set<Integer> ids;
         try (f) {
@@ -54,7 +57,7 @@ class NeverHangLiveTest {
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             try {
-                Limbo s = Limbo.scan();
+                Limbo s = Limbo.scan(DEFAULT_TIMEOUT);
                 assertThat(s.took).as("scan duration").isLessThan(SCAN_BOUND);
                 List<JsonNode> mine = s.findingsAbout(f);
                 JsonNode b = Limbo.the(mine, "proc-read-blocked", v);
@@ -68,7 +71,7 @@ class NeverHangLiveTest {
                     assertThat(s.findingsAbout(Set.of(p))).as("findings about the %s %d", k, p).isEmpty();
                 }
                 // explain of the victim is bounded too, and says the same
-                Limbo e = Limbo.explain(v);
+                Limbo e = Limbo.explain(v, DEFAULT_TIMEOUT);
                 assertThat(e.took).as("explain duration").isLessThan(SCAN_BOUND);
                 Limbo.the(e.findingsAbout(Set.of(v)), "proc-read-blocked", v);
                 // the contrast: ps is still blocked (give it at least 5 s in all)
@@ -98,7 +101,7 @@ class NeverHangLiveTest {
                 int c = (int) cat.pid();
                 assertThat(dev.limbo.fixtures.Proc.await(Duration.ofSeconds(5),
                         () -> dev.limbo.fixtures.Proc.stateChar(c, c) == 'D')).as("cat blocks in D").isTrue();
-                Limbo s = Limbo.scan();
+                Limbo s = Limbo.scan(DEFAULT_TIMEOUT);
                 List<String> aboutCat = Limbo.summary(s.findingsAbout(Set.of(c)));
                 // the premise: SIGKILL ends the reader's wait while the lock is still held
                 cat.destroyForcibly();
@@ -119,7 +122,7 @@ class NeverHangLiveTest {
         Fixture f = Fixture.start("mmap-lock-held");
         try (f) {
             int w = f.pid("writer");
-            Limbo s = Limbo.scan();
+            Limbo s = Limbo.scan(DEFAULT_TIMEOUT);
             List<JsonNode> aboutWriter = s.findingsAbout(Set.of(w));
             // the premise, shown for real: SIGKILL ends the writer's wait while the lock is still held
             ProcessHandle.of(w).ifPresent(ProcessHandle::destroyForcibly);

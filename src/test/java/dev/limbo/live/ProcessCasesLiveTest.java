@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /** limbo diagnoses the zombie, vfork and ptrace fixtures on the live /proc, and stays quiet on odd comms. */
 @Tag("live")
-@Timeout(180)
+// in a separate thread: an interrupt does not free a thread blocked on a FUSE mount or a held mmap lock
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ProcessCasesLiveTest {
     @BeforeAll
     static void live() {

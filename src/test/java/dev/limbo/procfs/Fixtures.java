@@ -13,13 +13,21 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** The founding case's name among the case trees; its files are in {@code examples/seed-case}. */
+    private static final String SEED = "cases/seed";
+
     /**
      * The absolute path of a test resource (file or directory), read in place under
-     * {@code src/test/resources} (some trees hold symlinks that are not copied to the classpath).
+     * {@code src/test/resources} (some trees hold symlinks that are not copied to the classpath);
+     * {@code cases/seed/...} is read from {@code examples/seed-case/...}.
      */
     public static Path path(String resource) {
         String rel = resource.startsWith("/") ? resource.substring(1) : resource;
         Path inPlace = Path.of(System.getProperty("limbo.repo", "."), "src/test/resources", rel);
+        if (rel.equals(SEED) || rel.startsWith(SEED + "/")) {
+            // the founding case has one copy, the README's example: examples/seed-case
+            inPlace = Path.of(System.getProperty("limbo.repo", "."), "examples/seed-case", rel.substring(SEED.length()));
+        }
         if (Files.exists(inPlace, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return inPlace.toAbsolutePath();
         }

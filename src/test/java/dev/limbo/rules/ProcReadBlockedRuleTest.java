@@ -75,7 +75,7 @@ class ProcReadBlockedRuleTest {
      * (Reads that do block are the live /proc's: NeverHangLiveTest.)
      */
     @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // open() of a FIFO ignores interrupts
     void aFifoInASavedTreeIsNeverOpened(@TempDir Path dir) throws Exception {
         copy(Fixtures.caseRoot("unreaped"), dir);
         Path fifo = dir.resolve("19519/cmdline");
