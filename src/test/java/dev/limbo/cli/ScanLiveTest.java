@@ -30,13 +30,19 @@ class ScanLiveTest {
         assertThat(json.path("summary").path("tasks").asInt()).isGreaterThanOrEqualTo(json.path("summary").path("processes").asInt());
         // Fixtures held by other tests (children of native-fixtures/bin/guard) are not the host's.
         List<String> critical = new ArrayList<>();
+        boolean heldCritical = false;
         for (JsonNode f : json.path("findings")) {
-            if (f.path("severity").asText().equals("CRITICAL") && !underGuard(f.path("pid").asInt())) {
-                critical.add(f.path("rule").asText() + " " + f.path("pid").asInt() + " " + f.path("comm").asText());
+            if (f.path("severity").asText().equals("CRITICAL")) {
+                if (underGuard(f.path("pid").asInt())) {
+                    heldCritical = true;
+                } else {
+                    critical.add(f.path("rule").asText() + " " + f.path("pid").asInt() + " " + f.path("comm").asText());
+                }
             }
         }
         assertThat(critical).as("CRITICAL findings on this host").isEmpty();
-        assertThat(run.code()).isIn(0, 1);
+        // a fixture held by another test or developer on this machine makes the worst CRITICAL
+        assertThat(run.code()).isIn(heldCritical ? new Integer[] {0, 1, 2} : new Integer[] {0, 1});
         assertThat(seconds).as("scan wall time").isLessThan(20);
     }
 
