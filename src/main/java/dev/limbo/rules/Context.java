@@ -65,6 +65,11 @@ public final class Context {
         return kernel;
     }
 
+    /** The kernel version for texts: "6.18", or "version not read". */
+    public String kernelName() {
+        return kernel() == null ? t("kernel.unknown") : kernel().toString();
+    }
+
     /**
      * What a D task waits on (classified once per task). Its {@code killable} is the task's
      * {@link #killability} verdict: the frames, unless evidence contradicts them.

@@ -88,7 +88,7 @@ public final class HungTaskRule extends BaseRule {
             return ctx.t(ID + ".cause.state.evidence", ctx.name(t), kill.killSamples());
         }
         if (kill.verdict() == Killability.Verdict.UNINTERRUPTIBLE) {
-            return ctx.t(ID + ".cause.state.table", ctx.name(t), fn, ctx.kernel() == null ? "?" : ctx.kernel().toString());
+            return ctx.t(ID + ".cause.state.table", ctx.name(t), fn, ctx.kernelName());
         }
         return ctx.t(ID + ".cause.state.unknown", ctx.name(t), fn);
     }

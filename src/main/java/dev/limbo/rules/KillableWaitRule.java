@@ -35,7 +35,7 @@ public final class KillableWaitRule extends BaseRule {
                 b.cause(ID + ".cause.killable", ctx.name(t), w.function());
                 Context.Kill kill = ctx.killability(t);
                 if (kill.entry() != null) {
-                    b.cause(ID + ".cause.source", ctx.kernel() == null ? "?" : ctx.kernel().toString(), kill.entry().source());
+                    b.cause(ID + ".cause.source", ctx.kernelName(), kill.entry().source());
                 }
                 if (w.kind() == WaitKind.VFORK) {
                     b.cause(ID + ".cause.vfork");

@@ -2,6 +2,7 @@ package dev.limbo.rules;
 
 import dev.limbo.model.Progress;
 import dev.limbo.model.Wait;
+import dev.limbo.model.WaitKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +47,7 @@ final class WaitTexts {
             s = join(s, ctx.t("wait.killable"));
         } else if (w.killable() == Boolean.FALSE) {
             s = join(s, ctx.t("wait.unkillable"));
-        } else if (!w.exiting() || w.kind() != dev.limbo.model.WaitKind.EXIT_PATH) {
+        } else if (!w.exiting() || w.kind() != WaitKind.EXIT_PATH) {
             s = join(s, ctx.t("wait.killable-unknown"));
         }
         if (w.file() != null) {

@@ -1,5 +1,6 @@
 package dev.limbo.rules;
 
+import dev.limbo.model.Killability;
 import dev.limbo.model.ProcessInfo;
 import dev.limbo.model.Progress;
 import dev.limbo.model.Task;
@@ -92,9 +93,9 @@ public final class ZombieLeaderStuckThreadRule extends BaseRule {
         // not killable; with nothing pending, a first kill would queue to every thread.
         Context.Kill kill = ctx.killability(first);
         String pending = pendingText(fs, leader.status());
-        if (pending != null && kill.verdict() == dev.limbo.model.Killability.Verdict.UNINTERRUPTIBLE) {
+        if (pending != null && kill.verdict() == Killability.Verdict.UNINTERRUPTIBLE) {
             b.noHelp(ID + ".nohelp.kill", pending);
-        } else if (pending == null && kill.verdict() == dev.limbo.model.Killability.Verdict.UNINTERRUPTIBLE) {
+        } else if (pending == null && kill.verdict() == Killability.Verdict.UNINTERRUPTIBLE) {
             b.noHelp(ID + ".nohelp.kill-first", first.tid());
         }
         b.noHelp(ppid == 1 ? ID + ".nohelp.parent.init" : ID + ".nohelp.parent", ctx.name(parent, ppid));
