@@ -96,7 +96,10 @@ public class TestReports {
                 NodeList n = tc.getElementsByTagName(o);
                 if (n.getLength() > 0) {
                     outcome = o;
-                    message = ((Element) n.item(0)).getAttribute("message").replaceAll("\\s+", " ").strip();
+                    Element e = (Element) n.item(0);
+                    message = e.getAttribute("message").isEmpty() ? e.getTextContent() : e.getAttribute("message");
+                    message = message.replaceAll("\\s+", " ").strip();
+                    message = message.length() > 300 ? message.substring(0, 300) + "..." : message;
                     break;
                 }
             }

@@ -33,6 +33,8 @@ import org.testcontainers.utility.DockerImageName;
  * .ci/setup.d/30-docker.sh packages the jar and builds the image before the tests).
  */
 @Tag("container")
+// containers start, stop and are waited for (the agent run alone may take 120 s): more than the default 3 min
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AgentImageTest {
     private static final String AGENT_IMAGE = System.getenv().getOrDefault("LIMBO_AGENT_IMAGE", "limbo/limbo:latest");
     private static String skip;

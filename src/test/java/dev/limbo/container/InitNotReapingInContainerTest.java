@@ -24,6 +24,8 @@ import org.testcontainers.utility.DockerImageName;
  * The same container with `--init` (tini reaps) gives no such finding.
  */
 @Tag("container")
+// containers start, stop and are waited for (the agent run alone may take 120 s): more than the default 3 min
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class InitNotReapingInContainerTest {
     /** PID 1 (sh) starts a shell that backgrounds `sleep 0.2` and exits (the orphan goes to PID 1), then becomes `sleep`. */
     private static final String[] NO_REAPER = { "sh", "-c", "sh -c 'sleep 0.2 &'; exec sleep 600" };
