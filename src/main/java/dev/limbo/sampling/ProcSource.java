@@ -110,10 +110,14 @@ public final class ProcSource implements AutoCloseable {
             }
             return new ProcSource(arg, null, ProcRoot.liveAt(p, shown));
         }
+        return openSaved(p, arg, new ProcRoot.WalkBudget(ProcRoot.WalkBudget.DEFAULT_OPERATIONS,
+                ProcRoot.WalkBudget.DEFAULT_DIRECTORY_ENTRIES));
+    }
+
+    /** A saved directory with the given walk budget (tests use small ones). */
+    static ProcSource openSaved(Path p, String arg, ProcRoot.WalkBudget budget) throws BadRootException {
         try {
-            ProcRoot.WalkBudget budget = new ProcRoot.WalkBudget(ProcRoot.WalkBudget.DEFAULT_OPERATIONS,
-                    ProcRoot.WalkBudget.DEFAULT_DIRECTORY_ENTRIES);
-            return fromTop(ProcRoot.saved(p, shown, budget), arg);
+            return fromTop(ProcRoot.saved(p, arg.replaceAll("/+$", ""), budget), arg);
         } catch (IOException e) {
             throw new BadRootException("cannot read " + arg + ": " + reason(e));
         }

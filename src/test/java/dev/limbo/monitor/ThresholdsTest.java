@@ -57,7 +57,9 @@ class ThresholdsTest {
         assertThat(but.allows("zombie-leader-live-threads")).isFalse();
         assertThat(but.allows("killable-wait")).isFalse();
         assertThat(but.toString()).isEqualTo("-zombie-leader-live-threads,-killable-wait");
-        assertThat(RuleFilter.parse(List.of("hung-task,-hung-task")).allows("hung-task")).as("exclude wins").isFalse();
+        // issue 12: a rule both included and excluded is a mistake, not "exclude wins" silently
+        assertThatThrownBy(() -> RuleFilter.parse(List.of("hung-task,-hung-task")))
+                .hasMessage("--rules: 'hung-task' is both included and excluded");
         assertThatThrownBy(() -> RuleFilter.parse(List.of("zombie"))).hasMessageStartingWith("--rules: unknown rule 'zombie'");
     }
 
