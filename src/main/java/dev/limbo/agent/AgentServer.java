@@ -116,10 +116,10 @@ public final class AgentServer implements AutoCloseable {
                     return HttpEndpoint.Response.text(503, "starting: no scan round has finished yet\n");
                 }
                 return new HttpEndpoint.Response(200, "application/json",
-                        (Views.json(s, agent.config().intervalMs()).toPrettyString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+                        (dev.limbo.report.JsonReport.pretty(Views.json(s, agent.config().intervalMs())) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
             case "/": {
                 StringBuilder b = new StringBuilder();
-                b.append("limbo watch on " + agent.procRoot()).append("\n\n");
+                b.append("limbo watch on " + dev.limbo.report.Printable.of(agent.procRoot())).append("\n\n");
                 if (s == null) {
                     b.append("starting\n");
                 } else {

@@ -65,7 +65,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 ObjectNode root = JsonReport.tree(report);
                 ObjectNode t = ExplainReport.json(obs, process, id);
                 root.set("target", t);
-                main.out.println(root.toPrettyString());
+                main.out.println(dev.limbo.report.JsonReport.pretty(root));
             } else {
                 ExplainReport.render(obs, process, id, report, common.texts(), main.out);
             }

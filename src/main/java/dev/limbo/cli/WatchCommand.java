@@ -103,7 +103,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
             Agent.State s = agent.round();
             if (common.json()) {
-                main.out.println(Views.json(s, interval).toPrettyString());
+                main.out.println(dev.limbo.report.JsonReport.pretty(Views.json(s, interval)));
             } else {
                 Views.text(s, common.texts(), main.out);
             }
