@@ -90,6 +90,9 @@ public final class WatchCommand implements Callable<Integer> {
             throw new Main.UsageError("--listen: cannot resolve host '" + address.getHostString() + "'");
         }
         ProcSource source = common.source();
+        if (source.restriction() != null) {
+            main.err.println("limbo watch: note: not every process is visible: " + source.restriction());
+        }
         long readTimeout = common.readTimeoutMs == null ? 500 : Math.max(1, common.readTimeoutMs);
         Agent.Config config = new Agent.Config(interval, hungAfterMs == null ? -1 : hungAfterMs, minAgeMs, filter,
                 common.ruleOptions(source), common.texts(), readTimeout, once ? 0 : fullEveryMs);
