@@ -36,7 +36,12 @@ class ScanLiveTest {
             }
         }
         assertThat(critical).as("CRITICAL findings on this host").isEmpty();
-        assertThat(run.code()).isIn(0, 1);
+        // Other tests' fixtures on this shared host may be CRITICAL: the exit code follows the findings.
+        boolean anyCritical = false;
+        for (JsonNode f : json.path("findings")) {
+            anyCritical |= f.path("severity").asText().equals("CRITICAL");
+        }
+        assertThat(run.code()).isEqualTo(anyCritical ? 2 : run.code() == 1 ? 1 : 0);
         assertThat(seconds).as("scan wall time").isLessThan(20);
     }
 
