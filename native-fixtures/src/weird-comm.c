@@ -3,11 +3,15 @@
  *
  * Ordinary sleeping processes whose comm holds ')', spaces, parentheses, quotes and text that
  * looks like stat fields (a parser that stops at the first ')' reads a fake state: Z or D).
- * One more has a plain comm. Nothing is wrong with any of them: no finding is expected.
+ * Three more are hostile to a terminal: one sets the window title and the colour
+ * (ESC ] 0 ; PWN BEL ESC [ 31 m X), one returns the carriage and erases the line to forge
+ * "fake OK", one holds a newline. One more has a plain comm. Nothing is wrong with any of them:
+ * no finding is expected (and limbo must show the names escaped).
  */
 #include "fixture.h"
 
-static const char *names[] = { "a) b", ") Z 1 1 1 1", ") D 0 0", "x (y) z", "sp ace", "((", "q\"uo\\te", "normal" };
+static const char *names[] = { "a) b", ") Z 1 1 1 1", ") D 0 0", "x (y) z", "sp ace", "((", "q\"uo\\te",
+                                "\033]0;PWN\a\033[31mX", "\r\033[2Kfake OK", "line\nbreak", "normal" };
 #define N (int)(sizeof names / sizeof names[0])
 static pid_t procs[N];
 
@@ -34,8 +38,9 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, "/proc/%d/comm", (int)procs[i]);
         long long deadline = fx_now_ms() + 5000;
         for (;;) {
-            if (fx_read_file(path, comm, sizeof comm) > 0) {
-                comm[strcspn(comm, "\n")] = 0;
+            ssize_t n = fx_read_file(path, comm, sizeof comm);
+            if (n > 0 && comm[n - 1] == '\n') {
+                comm[n - 1] = 0; /* only the final newline: a name may hold one */
                 if (!strcmp(comm, names[i]) && fx_task_state(procs[i], procs[i]) == 'S') break;
             }
             if (fx_now_ms() > deadline) fx_die("process %d did not take comm '%s'", procs[i], names[i]);

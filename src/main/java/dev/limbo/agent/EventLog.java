@@ -98,7 +98,7 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
         if (fields != null) {
             n.setAll(fields);
         }
-        write(n.toString() + "\n");
+        write(dev.limbo.report.JsonReport.compact(n) + "\n");
     }
 
     public static ObjectNode fields() {
@@ -127,7 +127,7 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
         if (e.type().equals("resolved")) {
             n.put("durationSeconds", round(e.stuckSeconds()));
         }
-        return n.toString();
+        return dev.limbo.report.JsonReport.compact(n);
     }
 
     static double round(double s) {

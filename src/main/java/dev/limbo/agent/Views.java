@@ -55,7 +55,7 @@ public final class Views {
         Report.Summary sum = r.summary();
         String verdict = r.worst() == null ? t.get("text.verdict.ok") : r.worst().name();
         out.println(t.get("text.summary", verdict, sum.critical(), sum.warning(), sum.info(), sum.processes(), sum.tasks(),
-                sum.zombies(), sum.dstate(), r.host().procRoot(), r.host().samples()));
+                sum.zombies(), sum.dstate(), dev.limbo.report.Printable.of(r.host().procRoot()), r.host().samples()));
         if (s.findings().isEmpty()) {
             return;
         }

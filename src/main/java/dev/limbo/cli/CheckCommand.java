@@ -135,6 +135,11 @@ public final class CheckCommand implements Callable<Integer> {
     private Check.Outcome run(Check.Settings settings, boolean computeAges) {
         long t0 = System.nanoTime();
         ProcSource source = common.source();
+        String restricted = source.restriction();
+        if (restricted != null) {
+            // A partial view would say OK about a host it cannot see: that is not OK, it is unknown.
+            throw new Main.UsageError("cannot see every process: " + restricted);
+        }
         Observation obs = common.observe(source, Set.of());
         StuckAges ages = computeAges ? StuckAges.now(source) : StuckAges.none();
         List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs, settings.rules());

@@ -66,7 +66,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 ObjectNode t = ExplainReport.json(obs, process, id);
                 root.set("target", t);
                 CommonOptions.withNotes(root, source, common.texts());
-                main.out.println(root.toPrettyString());
+                main.out.println(dev.limbo.report.JsonReport.pretty(root));
             } else {
                 ExplainReport.render(obs, process, id, report, common.texts(), main.out);
             }

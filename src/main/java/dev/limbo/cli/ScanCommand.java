@@ -33,10 +33,19 @@ public final class ScanCommand implements Callable<Integer> {
             Observation obs = common.observe(source, Set.of());
             List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs);
             Report report = Reports.of(obs, findings, source.display(), common.reportedIntervalMs(obs));
+            String restricted = source.restriction();
             if (common.json()) {
-                main.out.println(CommonOptions.withNotes(JsonReport.tree(report), source, common.texts()).toPrettyString());
+                var tree = CommonOptions.withNotes(JsonReport.tree(report), source, common.texts());
+                if (restricted != null) {
+                    tree.put("restrictedView", restricted);
+                }
+                main.out.println(JsonReport.pretty(tree));
             } else {
                 TextReport.render(report, common.texts(), main.out, false);
+                if (restricted != null) {
+                    main.out.println();
+                    main.out.println("Note: not every process is visible: " + restricted);
+                }
                 if (source.isLive() && !Privileges.canReadStacks()) {
                     main.out.println();
                     main.out.println(common.texts().get("text.note.no-stacks"));

@@ -100,6 +100,9 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         ProcSource source = common.source();
+        if (source.restriction() != null) {
+            main.err.println("limbo watch: note: not every process is visible: " + source.restriction());
+        }
         long readTimeout = common.readTimeoutMs == null ? 500 : Math.max(1, common.readTimeoutMs);
         Agent.Config config = new Agent.Config(interval, hungAfterMs == null ? -1 : hungAfterMs, minAgeMs, filter,
                 common.ruleOptions(source), common.texts(), readTimeout, once ? 0 : fullEveryMs);
@@ -113,7 +116,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
             Agent.State s = agent.round();
             if (common.json()) {
-                main.out.println(Views.json(s, interval).toPrettyString());
+                main.out.println(dev.limbo.report.JsonReport.pretty(Views.json(s, interval)));
             } else {
                 Views.text(s, common.texts(), main.out);
             }

@@ -186,7 +186,7 @@ public final class Check {
         var tree = dev.limbo.report.JsonReport.tree(o.report());
         tree.putObject("check").put("status", o.statusName()).put("code", o.status()).put("line", line)
                 .put("zombies", o.zombies()).put("dstate", o.dstate()).put("findings", o.counted().size());
-        return tree.toPrettyString();
+        return dev.limbo.report.JsonReport.pretty(tree);
     }
 
     /** {@code rule pid 123 (comm) tid 124}. */
@@ -211,9 +211,12 @@ public final class Check {
         return t.state().name().toLowerCase();
     }
 
-    /** Status text may not hold '|' (it starts perfdata) nor line breaks. */
+    /**
+     * Status text may not hold '|' (it starts perfdata), line breaks, nor any other control
+     * character (a process name can hold an escape sequence): those are shown escaped.
+     */
     static String clean(String s) {
-        return s.replace('|', '/').replace('\n', ' ').replace('\r', ' ');
+        return dev.limbo.report.Printable.of(s).replace('|', '/');
     }
 
     public static String formatSeconds(double s) {

@@ -25,6 +25,14 @@ public record Read(String path, String text, Absence absence) {
         return null;
     }
 
+    /**
+     * The whole text as one record, without its final newline: a stat line, whose comm may
+     * itself hold a newline (the first line would cut the evidence short).
+     */
+    public String record() {
+        return text == null ? null : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+
     /** The first line, without its newline. */
     public String firstLine() {
         return HostFactsParser.firstLine(text);

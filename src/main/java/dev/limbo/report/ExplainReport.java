@@ -25,13 +25,13 @@ public final class ExplainReport {
 
     public static void render(Observation obs, ProcessInfo p, int asked, Report report, Texts t, PrintStream out) {
         out.println(t.get("explain.header", name(p.tgid(), p.comm()), TextReport.verdict(report, t),
-                report.host().procRoot(), report.host().samples()));
+                Printable.of(report.host().procRoot()), report.host().samples()));
         out.println();
         tree(obs, p, report, t, out);
         String cmd = p.commandLine();
         if (cmd != null) {
             out.println();
-            out.println("  " + t.get("explain.cmdline", cmd));
+            out.println("  " + t.get("explain.cmdline", Printable.of(cmd)));
         } else if (p.cmdlineTimedOut()) {
             out.println();
             out.println("  " + t.get("explain.cmdline.blocked"));
@@ -78,11 +78,11 @@ public final class ExplainReport {
             Task th = threads.get(i);
             boolean last = i == threads.size() - 1;
             StringBuilder b = new StringBuilder("       ").append(last ? "└─ " : "├─ ");
-            b.append(th.tid()).append(' ').append(th.comm() == null ? "?" : th.comm()).append("  ").append(state(th));
+            b.append(th.tid()).append(' ').append(th.comm() == null ? "?" : Printable.of(th.comm())).append("  ").append(state(th));
             b.append(wchan(th));
             if (th.state().isUninterruptible()) {
                 Wait w = waitOf(obs, report, p, th);
-                b.append("  ⇢ ").append(t.get("explain.waits-for", TextReport.describe(w)));
+                b.append("  ⇢ ").append(t.get("explain.waits-for", Printable.of(TextReport.describe(w))));
             } else if (th.state().isZombie() && th.isLeader() && threads.size() > 1) {
                 b.append("  ⇢ ").append(t.get("explain.leader-waits"));
             }
@@ -94,18 +94,18 @@ public final class ExplainReport {
     }
 
     private static void raw(Task task, PrintStream out) {
-        boolean brief = task.detail() == null; // only stat was read: its first line says enough
         for (RawFile r : task.rawFiles()) {
-            out.println("--- " + r.path() + (r.ok() ? "" : "  (" + r.absence() + ")"));
+            out.println("--- " + Printable.of(r.path()) + (r.ok() ? "" : "  (" + r.absence() + ")"));
             if (r.ok()) {
-                String text = brief ? r.text().lines().findFirst().orElse("") + "\n" : r.text();
+                // a saved tree may hold any bytes: show them, never send them to the terminal
+                String text = Printable.lines(r.text());
                 out.print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
             }
         }
     }
 
     private static String name(int pid, String comm) {
-        return comm == null ? String.valueOf(pid) : pid + " (" + comm + ")";
+        return comm == null ? String.valueOf(pid) : pid + " (" + Printable.of(comm) + ")";
     }
 
     private static String state(Task t) {
@@ -116,7 +116,7 @@ public final class ExplainReport {
         if (t.detail() == null || t.detail().wchan() == null) {
             return "";
         }
-        return "  wchan " + t.detail().wchan();
+        return "  wchan " + Printable.of(t.detail().wchan());
     }
 
     public static ObjectNode json(Observation obs, ProcessInfo p, int asked) {

@@ -13,8 +13,57 @@ import dev.limbo.rules.Remedy;
 /** Renders a {@link Report} as SPEC {@code limbo/v1} JSON (fields in the SPEC's order, additions after). */
 public final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+        COMPACT.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+    }
+
+    /**
+     * JSON's own escapes plus DEL, the C1 controls and the Unicode controls that reorder lines
+     * (all as {@code &#92;uXXXX}): the text stays exact for a program and inert on a terminal.
+     */
+    private static final class TerminalSafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            boolean control = (ch >= 0x80 && ch <= 0x9f) || (ch >= 0x202a && ch <= 0x202e) || (ch >= 0x2066 && ch <= 0x2069)
+                    || ch == 0x2028 || ch == 0x2029 || ch == 0x200e || ch == 0x200f || ch == 0x061c;
+            return control ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    }
 
     private JsonReport() {
+    }
+
+    /** Indented JSON, terminal-safe (use this, not {@code toPrettyString()}). */
+    public static String pretty(com.fasterxml.jackson.databind.JsonNode n) {
+        try {
+            return MAPPER.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One-line JSON, terminal-safe (use this, not {@code toString()}). */
+    public static String compact(com.fasterxml.jackson.databind.JsonNode n) {
+        try {
+            return COMPACT.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static ObjectMapper mapper() {

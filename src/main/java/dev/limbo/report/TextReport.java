@@ -17,7 +17,7 @@ public final class TextReport {
     public static void render(Report r, Texts t, PrintStream out, boolean full) {
         Report.Summary s = r.summary();
         out.println(t.get("text.summary", verdict(r, t), s.critical(), s.warning(), s.info(), s.processes(), s.tasks(),
-                s.zombies(), s.dstate(), r.host().procRoot(), r.host().samples()));
+                s.zombies(), s.dstate(), Printable.of(r.host().procRoot()), r.host().samples()));
         for (List<Finding> story : Stories.group(r.findings())) {
             out.println();
             story(story, t, out, full);
@@ -56,22 +56,23 @@ public final class TextReport {
     public static void finding(Finding f, Texts t, PrintStream out, boolean full) {
         String tids = f.tids().isEmpty() ? "" : "  " + t.get("text.tids", join(f.tids()));
         out.println(f.severity().name() + "  " + f.rule() + "  " + t.get("text.pid", f.pid())
-                + (f.comm() == null ? "" : " (" + f.comm() + ")") + tids);
-        out.println("  " + f.title());
+                + (f.comm() == null ? "" : " (" + Printable.of(f.comm()) + ")") + tids);
+        out.println("  " + Printable.of(f.title()));
         if (f.blocker() != null) {
-            out.println(wrap("  " + t.get("text.blocker", f.blocker().kind()) + " ", f.blocker().name() + ": " + f.blocker().detail()));
+            out.println(wrap("  " + t.get("text.blocker", f.blocker().kind()) + " ",
+                    Printable.of(f.blocker().name() + ": " + f.blocker().detail())));
         }
         String where = where(f, t);
         if (where != null) {
-            out.println("  " + where);
+            out.println("  " + Printable.of(where));
         }
         if (f.waitsOn() != null) {
-            out.println("  " + t.get("text.waits-on", describe(f.waitsOn())) + (f.progress() == null ? ""
+            out.println("  " + t.get("text.waits-on", Printable.of(describe(f.waitsOn()))) + (f.progress() == null ? ""
                     : "   " + t.get("text.progress", t.get("progress.label." + f.progress()))));
         }
         out.println("  " + t.get("text.evidence"));
         for (Evidence e : f.evidence()) {
-            out.println("    " + e.path() + ": " + e.line());
+            out.println("    " + Printable.of(e.path()) + ": " + Printable.of(e.line()));
         }
         if (full) {
             out.println("  " + t.get("text.causes"));
@@ -157,7 +158,8 @@ public final class TextReport {
      * Wraps long prose at 100 columns, indenting continuation lines under the text. Breaks at
      * spaces, and between CJK characters (two columns wide), which have no spaces between them.
      */
-    static String wrap(String prefix, String text) {
+    static String wrap(String prefix, String raw) {
+        String text = Printable.of(raw); // prose may quote a process name
         int width = 100;
         String indent = " ".repeat(columns(prefix));
         StringBuilder out = new StringBuilder(prefix);

@@ -143,7 +143,7 @@ final class FindingBuilder {
     /** Quotes the task's stat line (state from a stat file when no status was read). */
     FindingBuilder stat(Task t) {
         if (t != null && t.stat() != null && t.statRead() != null && t.statRead().text() != null) {
-            evidence.add(new Evidence(t.statRead().path(), t.statRead().firstLine()));
+            evidence.add(new Evidence(t.statRead().path(), t.statRead().record()));
         }
         return this;
     }

@@ -5,6 +5,7 @@ import dev.limbo.model.ProcessInfo;
 import dev.limbo.model.Progress;
 import dev.limbo.model.Task;
 import dev.limbo.model.Wait;
+import dev.limbo.procfs.Read;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class HungTaskRule extends BaseRule {
         List<Finding> out = new ArrayList<>();
         for (ProcessInfo p : ctx.latest().processes().values()) {
             for (Task t : p.threads()) {
-                if (!t.state().isUninterruptible()) {
+                if (!t.state().isUninterruptible() || movedOn(t)) {
                     continue;
                 }
                 Progress progress = ctx.progress(t);
@@ -36,6 +37,26 @@ public final class HungTaskRule extends BaseRule {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the task's details, read after its stat, say it is no longer in D or is gone
+     * (a busy host: the stat caught it in D for an instant). Only a task seen in D by every read
+     * is a hung-task suspect.
+     */
+    static boolean movedOn(Task t) {
+        if (t.detail() == null) {
+            return false;
+        }
+        if (t.status() != null && t.status().state() != null && !t.status().state().isUninterruptible()) {
+            return true;
+        }
+        for (Read r : new Read[] {t.detail().statusRead(), t.detail().stackRead(), t.detail().wchanRead()}) {
+            if (r != null && r.absence() == Read.Absence.GONE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Finding explain(Context ctx, ProcessInfo p, Task t, Wait w, Progress progress) {

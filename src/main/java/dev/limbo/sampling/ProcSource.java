@@ -195,6 +195,11 @@ public final class ProcSource implements AutoCloseable {
         return live;
     }
 
+    /** Live only: why this procfs hides tasks from us (hidepid), or null (see {@link ProcView}). */
+    public String restriction() {
+        return live == null ? null : dev.limbo.procfs.ProcView.restriction(live.dir());
+    }
+
     /**
      * Takes the observation. Live: one full pass, then, only if there are suspects, up to
      * {@code samples - 1} more passes over just the suspects, {@code intervalMs} apart. Saved: every

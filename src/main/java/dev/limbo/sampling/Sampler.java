@@ -337,6 +337,12 @@ public final class Sampler {
             boolean wanted = suspect || t.tid() == tgid || n < MAX_RELATIVE_THREADS;
             n++;
             Task d = wanted ? t.withDetail(readDetail(tgid, t.tid())) : t;
+            if (suspect && root.isLive()) {
+                d = settled(tgid, d);
+                if (d == null) {
+                    continue; // gone between its stat and its details
+                }
+            }
             detailed.add(d);
             if (d.tid() == tgid) {
                 leader = d;
@@ -362,6 +368,33 @@ public final class Sampler {
             mounts = MountInfoParser.parse(firstOk(dir + "/mountinfo", tgid + "/mountinfo").text());
         }
         return new ProcessInfo(tgid, leader, List.copyOf(detailed), cgroup, cgroupRead, fds, mounts, null);
+    }
+
+    /**
+     * A live task is read in two steps, its stat and then its details, and under fork and thread
+     * churn it often moves on in between: seen in D or Z by its stat, it is running again or gone
+     * when its status is read. Judge it by the later read. Gone: it is left out of the sample.
+     * In another state: its stat is read again, so that the state, the details and the evidence
+     * describe the same moment (rules also check that status agrees).
+     */
+    private Task settled(int tgid, Task t) {
+        TaskDetail d = t.detail();
+        if (d == null || t.stat() == null) {
+            return t;
+        }
+        if (d.statusRead() != null && d.statusRead().absence() == Read.Absence.GONE) {
+            return null;
+        }
+        if (d.status() == null || d.status().state() == null || d.status().state() == t.stat().state()) {
+            return t;
+        }
+        String statPath = tgid + "/task/" + t.tid() + "/stat";
+        Read again = root.read(statPath);
+        TaskStat parsed = StatParser.parse(again.text());
+        if (parsed == null) {
+            return again.absence() == Read.Absence.GONE ? null : t;
+        }
+        return new Task(t.tid(), t.tgid(), parsed, again, d);
     }
 
     private List<FdLink> readFds(String dir) {
