@@ -92,7 +92,7 @@ class CliCommandsTest {
             Path tgz = tmp.resolve(c + ".tar.gz");
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (Archive.Writer w = new Archive.Writer(b); var files = Files.walk(dir)) {
-                for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                for (Path p : files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
                     w.file(dir.relativize(p).toString(), Files.readAllBytes(p));
                 }
             }

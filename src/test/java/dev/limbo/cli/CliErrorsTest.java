@@ -154,7 +154,7 @@ class CliErrorsTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         Path root = Fixtures.caseRoot("seed/proc");
         try (Archive.Writer w = new Archive.Writer(b); var files = Files.walk(root)) {
-            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path p : files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
                 w.file("samples/0/" + root.relativize(p), Files.readAllBytes(p));
             }
         }

@@ -34,7 +34,7 @@ class HostileRootsTest {
         Path root = Fixtures.caseRoot("unreaped");
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path p : files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
                 b.writeBytes(Tars.entry("samples/0/" + root.relativize(p), '0', Files.readAllBytes(p), ""));
             }
         }

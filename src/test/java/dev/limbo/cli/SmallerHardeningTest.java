@@ -24,7 +24,7 @@ class SmallerHardeningTest {
         Path root = Fixtures.caseRoot("unreaped");
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (Archive.Writer w = new Archive.Writer(b); Stream<Path> s = Files.walk(root)) {
-            List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
+            List<Path> files = s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
             for (int i = 0; i < 3; i++) {
                 for (Path p : files) {
                     w.file("samples/" + i + "/" + root.relativize(p), Files.readAllBytes(p));
