@@ -63,18 +63,38 @@ grep -q "^memory " /proc/modules && fail "module memory already loaded before th
 stamp mounts
 
 # --- the container runtime: Debian's docker.io from the host's userland, under tini as a subreaper
-# (the containerd shims it orphans are reaped there, not by this PID 1)
-ch() { chroot $R "$@"; }
+# (the containerd shims it orphans are reaped there, not by this PID 1). containerd is started
+# first and waited for: dockerd gives a containerd it starts itself only a few seconds, too few
+# for an emulated CPU on a busy machine.
 dk() { timeout -s KILL 600 chroot $R env DOCKER_HOST=unix:///run/limbo-docker.sock docker "$@"; }
-chroot $R tini -s -- dockerd --host=unix:///run/limbo-docker.sock --data-root=/var/lib/limbo-docker \
+mkdir -p $R/run/limbo-docker/containerd
+cat >$R/run/limbo-docker/containerd.toml <<'EOF'
+version = 2
+root = "/var/lib/limbo-docker/containerd/daemon"
+state = "/run/limbo-docker/containerd/daemon"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "/run/limbo-docker/containerd/containerd.sock"
+EOF
+cat >$R/run/limbo-docker/engine.sh <<'EOF'
+containerd --config /run/limbo-docker/containerd.toml &
+n=0
+until ctr --address /run/limbo-docker/containerd/containerd.sock version >/dev/null 2>&1; do
+  n=$((n + 1)); [ "$n" -lt 1500 ] || { echo "containerd did not answer within 300 s" >&2; exit 1; }
+  sleep 0.2
+done
+exec dockerd --host=unix:///run/limbo-docker.sock --data-root=/var/lib/limbo-docker \
+  --containerd=/run/limbo-docker/containerd/containerd.sock \
   --exec-root=/run/limbo-docker --pidfile=/run/limbo-docker.pid --iptables=false --ip6tables=false \
-  --bridge=none --ip-masq=false --storage-driver=overlay2 --log-level=warn >/out/dockerd.log 2>&1 &
+  --bridge=none --ip-masq=false --storage-driver=overlay2 --log-level=warn
+EOF
+chroot $R tini -s -g -- /bin/sh /run/limbo-docker/engine.sh >/out/dockerd.log 2>&1 &
 dpid=$!
 n=0
 until dk version >/dev/null 2>&1; do
-  kill -0 "$dpid" 2>/dev/null || fail "dockerd exited: $(tail -n 3 /out/dockerd.log)"
-  n=$((n + 1)); [ "$n" -lt 600 ] || fail "dockerd did not answer within 120 s"
-  sleep 0.2
+  kill -0 "$dpid" 2>/dev/null || fail "dockerd exited: $(grep -v grpc /out/dockerd.log | tail -n 3)"
+  n=$((n + 1)); [ "$n" -lt 600 ] || fail "dockerd did not answer within 300 s"
+  sleep 0.5
 done
 say "engine: $(dk version --format '{{.Server.Version}}' 2>&1) on $(dk info --format '{{.Driver}} {{.CgroupDriver}} cgroup v{{.CgroupVersion}}' 2>&1)"
 stamp engine
