@@ -115,7 +115,8 @@ stamp image
 
 # --- the case: `seed` builds the module against the guest's headers, loads it, runs the program
 mkfifo /run/hold
-dk run -i --name limbo-seed --privileged --network host \
+# (no time limit on `docker run` itself: it holds the container's stdin, the fixture's release)
+chroot $R env DOCKER_HOST=unix:///run/limbo-docker.sock docker run -i --name limbo-seed --privileged --network host \
   -v /lib/modules:/lib/modules:ro -v /usr/src:/usr/src:ro -v @KBUILD@:@KBUILD@:ro \
   "$image" seed --hold 3600 </run/hold >/run/fixture.json 2>/out/container.err &
 runpid=$!
@@ -124,6 +125,8 @@ n=0
 until grep -q '"child"' /run/fixture.json 2>/dev/null; do
   kill -0 "$runpid" 2>/dev/null || fail "the seed container exited early: $(tail -n 5 /out/container.err)"
   n=$((n + 1)); [ "$n" -lt 6000 ] || fail "the seed container did not report within 600 s"
+  # what the guest runs meanwhile (the module build is the slow part under emulation)
+  [ $((n % 100)) != 0 ] || { stamp "waiting-$((n / 10))"; ps -o pid,ppid,stat,time,args >/out/progress.txt; }
   sleep 0.1
 done
 line=$(head -n 1 /run/fixture.json)
