@@ -124,9 +124,9 @@ exec 3>/run/hold
 n=0
 until grep -q '"child"' /run/fixture.json 2>/dev/null; do
   kill -0 "$runpid" 2>/dev/null || fail "the seed container exited early: $(tail -n 5 /out/container.err)"
-  n=$((n + 1)); [ "$n" -lt 6000 ] || fail "the seed container did not report within 600 s"
+  n=$((n + 1)); [ "$n" -lt 6000 ] || fail "the seed container did not report after 6000 checks"
   # what the guest runs meanwhile (the module build is the slow part under emulation)
-  [ $((n % 100)) != 0 ] || { stamp "waiting-$((n / 10))"; ps -o pid,ppid,stat,time,args >/out/progress.txt; }
+  [ $((n % 100)) != 0 ] || { stamp waiting; ps -o pid,ppid,stat,args >/out/progress.txt 2>&1; }
   sleep 0.1
 done
 line=$(head -n 1 /run/fixture.json)
@@ -178,7 +178,7 @@ say "reproduced in container $(echo "$cid" | cut -c1-12): leader $child Z, threa
 # limbo on the guest's host side, with the host's JDK (interpreted under TCG: see init.sh)
 jit=
 case " $(cat /proc/cmdline) " in *" limbo.xint=1 "*) jit=-Xint ;; esac
-lim() { timeout -s KILL 300 chroot $R @LIMBO@ "$@"; }
+lim() { timeout -s KILL 600 chroot $R @LIMBO@ "$@"; }
 lim scan --format json >/out/scan.json 2>/out/scan.err; echo $? >/out/scan.rc
 stamp scan
 say "limbo scan exit $(cat /out/scan.rc)"

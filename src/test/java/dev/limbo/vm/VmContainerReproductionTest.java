@@ -60,10 +60,10 @@ class VmContainerReproductionTest {
         pb.environment().put("LIMBO_VM_CLASSPATH", VmReproductionTest.runtimeClasspath());
         pb.environment().put("LIMBO_VM_VERIFY", "0"); // the tests below check limbo's output one by one
         Process p = pb.start();
-        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+        if (!p.waitFor(50, TimeUnit.MINUTES)) {
             p.destroy(); // SIGTERM: run's trap stops QEMU
             if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
-            throw new AssertionError("native-fixtures/vm/run container did not finish in 30 minutes\n" + tail(log));
+            throw new AssertionError("native-fixtures/vm/run container did not finish in 50 minutes\n" + tail(log));
         }
         int rc = p.exitValue();
         String text = Files.readString(log);
