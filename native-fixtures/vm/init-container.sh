@@ -10,7 +10,7 @@
 # packages install them) over the host's / (the read-only `hostroot` share), with a tmpfs on top.
 # So the guest has the host's userland (docker.io, the JDK, limbo) plus its own kernel's modules
 # and headers, like a Debian host with linux-headers installed. dockerd runs there (chroot), its
-# data root on the `vdb` disk (the image cache) or a tmpfs.
+# data root on the virtio disk /dev/vda (the cached docker disk, snapshot=on) or a tmpfs.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin HOME=/dev/shm LANG=C.UTF-8
 mount -t proc proc /proc
