@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Checks limbo's diagnosis from the guest (run by native-fixtures/vm/run with the source launcher,
- * Jackson from limbo's own classpath). Args: FIXTURE_JSON SCAN_JSON SCAN_AFTER_JSON SCAN_RC EXPLAIN_RC EXPLAIN_TXT.
+ * Jackson from limbo's own classpath). Args: FIXTURE_JSON SCAN_JSON SCAN_AFTER_JSON SCAN_RC EXPLAIN_RC EXPLAIN_TXT
+ * [CONTAINER_ID CHILD_IN_CONTAINER] (container mode: the finding must name the container and the pid inside).
  * Prints every problem found and exits 1 if there is any.
  */
 public class Verify {
@@ -36,6 +37,13 @@ public class Verify {
             if (!frame) bad.add("no evidence line from /proc/.../" + tid + "/stack with memory_read [memory]");
             if (!"memory".equals(f.path("waitsOn").path("module").asText()))
                 bad.add("waitsOn " + f.path("waitsOn") + " does not name the driver module memory");
+            if (a.length > 7) {
+                if (!a[6].equals(f.path("container").path("id").asText()))
+                    bad.add("container " + f.path("container") + ", want id " + a[6]);
+                JsonNode ns = f.path("nsPids");
+                if (ns.size() < 2 || ns.get(0).asInt() != child || !a[7].equals(ns.get(ns.size() - 1).asText()))
+                    bad.add("nsPids " + ns + ", want [" + child + ", ..., " + a[7] + "]");
+            }
         }
         if (after != null)
             for (JsonNode n : after.path("findings"))
@@ -43,6 +51,8 @@ public class Verify {
         String explain = Files.exists(Path.of(a[5])) ? Files.readString(Path.of(a[5])) : "";
         if (!explain.contains(String.valueOf(child)) || !explain.contains("memory_read"))
             bad.add("explain.txt does not name pid " + child + " and memory_read");
+        if (a.length > 7 && !explain.contains(a[6].substring(0, 12)))
+            bad.add("explain.txt does not name container " + a[6].substring(0, 12));
         bad.forEach(b -> System.err.println("vm-run: verify: " + b));
         if (!bad.isEmpty()) System.exit(1);
         System.err.println("vm-run: verify: zombie-leader-stuck-thread CRITICAL pid " + child + " tids [" + tid + "], memory_read [memory]; clean after release");

@@ -150,7 +150,7 @@ class VmReproductionTest {
     }
 
     /** This JVM's classpath (Surefire's manifest-only booter jar expanded), as absolute host paths. */
-    private static String runtimeClasspath() throws IOException {
+    static String runtimeClasspath() throws IOException {
         Set<String> entries = new LinkedHashSet<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (e.isEmpty()) continue;
