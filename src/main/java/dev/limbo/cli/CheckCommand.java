@@ -165,7 +165,11 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             Textfile.write(textfile, content);
             return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            String msg = "textfile " + textfile + " not written: " + Textfile.why(e);
+            main.err.println("limbo: " + msg);
+            return msg;
+        } catch (RuntimeException e) {
             String msg = "textfile " + textfile + " not written: " + e.getMessage();
             main.err.println("limbo: " + msg);
             return msg;

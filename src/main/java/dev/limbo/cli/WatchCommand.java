@@ -128,7 +128,7 @@ public final class WatchCommand implements Callable<Integer> {
         if (events != null) {
             main.err.println("limbo watch: events to " + events);
         }
-        var started = EventLog.fields().put("procRoot", source.display()).put("intervalMs", interval)
+        var started = EventLog.fields().put("version", dev.limbo.report.BuildInfo.version()).put("procRoot", source.display()).put("intervalMs", interval)
                 .put("hungAfterMs", hungAfterMs == null ? -1 : hungAfterMs).put("minAgeMs", minAgeMs).put("fullEveryMs", fullEveryMs).put("rules", filter.toString());
         if (server != null) {
             started.put("listen", server.address().getHostString() + ":" + server.address().getPort());

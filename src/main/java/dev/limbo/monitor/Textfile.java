@@ -117,12 +117,34 @@ public final class Textfile {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Why a write failed, with the errno an operator can look up: Java's exceptions name only the
+     * path ({@code AccessDeniedException: /var/lib/...}).
+     */
+    public static String why(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException fs ? fs.getReason() : null;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (EACCES)" + (reason == null ? "" : ": " + reason)
+                    + "; the directory must be writable by the user limbo runs as";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory (ENOENT)";
+        }
+        if (reason != null) {
+            String errno = reason.contains("Read-only file system") ? " (EROFS)"
+                    : reason.contains("No space left") ? " (ENOSPC)"
+                    : reason.contains("Operation not permitted") ? " (EPERM)" : "";
+            return reason + errno;
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** Writes atomically: temp file in the same directory, mode 0644, then rename over the target. */
     public static void write(Path target, String content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("directory does not exist: " + dir);
+            throw new IOException("directory " + dir + " does not exist (ENOENT); is node_exporter's textfile collector set up?");
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
