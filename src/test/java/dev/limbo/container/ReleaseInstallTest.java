@@ -88,7 +88,7 @@ class ReleaseInstallTest {
             // node_exporter's directory as Debian's prometheus-node-exporter leaves it: its own user's
             ok(box, "useradd --system prometheus && install -d -o prometheus -g prometheus -m 0755 /var/lib/prometheus/node-exporter");
             ok(box, "dpkg -i /dist/" + deb.getFileName());
-            assertThat(ok(box, "dpkg-query -W -f '${Depends}' limbo")).isEqualTo("libc6 (>= 2.17)");
+            assertThat(ok(box, "dpkg-query -W -f '${Depends}' limbo")).matches("libc6 \\(>= 2\\.\\d+\\)");
             assertThat(ok(box, "limbo --version")).startsWith("limbo ");
             assertThat(ok(box, "ls /usr/share/man/man1/")).contains("limbo.1.gz").contains("limbo-check.1.gz");
             assertThat(ok(box, "ls /usr/share/bash-completion/completions/")).contains("limbo");
