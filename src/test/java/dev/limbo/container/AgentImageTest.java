@@ -145,7 +145,7 @@ class AgentImageTest {
                 var r = http.send(java.net.http.HttpRequest.newBuilder(metricsUri).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 body[0] = r.body();
-                return r.statusCode() == 200 && r.body().contains("limbo_scans_total");
+                return r.statusCode() == 200 && r.body().contains("limbo_tasks{state=");   // after the first round
             } catch (Exception e) {
                 return false;
             }
