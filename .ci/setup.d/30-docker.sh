@@ -3,8 +3,8 @@
 # (docker/engine: own data/exec root and socket, no iptables, no bridge; default runtime
 # docker/runc-capfix so --privileged works here) as a child of this shell, exports DOCKER_HOST and
 # the Testcontainers settings, and builds the base image (reused when it exists) and the agent
-# image (from a jar packaged here without tests, because `mvn verify` runs the tests before it
-# packages; LIMBO_CI_AGENT_IMAGE=0 skips it and AgentImageTest then skips). The fixtures image is
+# image (from the release tarball 20-release.sh built; LIMBO_CI_AGENT_IMAGE=0 skips it and
+# AgentImageTest then skips). The fixtures image is
 # built by the tests themselves (docker/build-images fixtures), so it holds the current fixtures.
 # Idempotent; quick when everything is already there. Teardown: .ci/teardown.d/30-docker.sh.
 limbo_docker_setup() {
@@ -34,10 +34,12 @@ limbo_docker_setup() {
   "$repo/docker/build-images" base
   echo "== docker: base image ready ($(( $(date +%s) - t0 )) s)"
   if [ "${LIMBO_CI_AGENT_IMAGE:-1}" != 0 ]; then
-    if [ ! -f target/limbo.jar ] || [ -n "$(find pom.xml src/main -newer target/limbo.jar -print -quit)" ]; then
-      ./mvnw -B -q -DskipTests package
+    # the image holds the release tarball (built by 20-release.sh)
+    if ls target/dist/limbo-*-linux-x86_64.tar.gz >/dev/null 2>&1; then
+      "$repo/docker/build-images" limbo
+    else
+      echo "== docker: no release tarball in target/dist: agent image not built"
     fi
-    "$repo/docker/build-images" limbo
   fi
   echo "== docker: engine $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, images ready ($(( $(date +%s) - t0 )) s)"
 }

@@ -3,6 +3,7 @@ package dev.limbo.agent;
 import dev.limbo.rules.Finding;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -44,9 +45,11 @@ public final class AgentMetrics {
                 .labelNames("state").callback(cb -> {
                     Agent.State s = agent.state();
                     if (s != null) {
-                        s.tasksByState().forEach((k, v) -> cb.call(v, k));
+                        dev.limbo.monitor.Check.withZeroStates(s.tasksByState()).forEach((k, v) -> cb.call(v, k));
                     }
                 }).register(registry);
+        Info.builder().name("limbo_build_info").help("The limbo build this agent runs.").labelNames("version")
+                .register(registry).setLabelValues(dev.limbo.report.BuildInfo.version());
         GaugeWithCallback.builder().name("limbo_processes").help("Processes (thread groups) in the last full pass.")
                 .callback(cb -> {
                     Agent.State s = agent.state();

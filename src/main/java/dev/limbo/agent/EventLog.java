@@ -91,8 +91,12 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
     }
 
     /** A line that is not about a finding ({@code started}, {@code stopped}). */
+    /** The version of the event lines' format (schema/limbo-events-v1.schema.json); it changes only with an incompatible change. */
+    public static final String SCHEMA = "limbo-events/v1";
+
     public void lifecycle(String type, ObjectNode fields) {
         ObjectNode n = MAPPER.createObjectNode();
+        n.put("schema", SCHEMA);
         n.put("time", Instant.ofEpochMilli(System.currentTimeMillis()).toString());
         n.put("event", type);
         if (fields != null) {
@@ -107,6 +111,7 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
 
     static String line(Agent.Event e) {
         ObjectNode n = MAPPER.createObjectNode();
+        n.put("schema", SCHEMA);
         n.put("time", Instant.ofEpochMilli(e.epochMillis()).toString());
         n.put("event", e.type());
         n.put("rule", e.finding().rule());

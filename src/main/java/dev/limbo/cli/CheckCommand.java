@@ -9,6 +9,7 @@ import dev.limbo.model.Observation;
 import dev.limbo.sampling.ProcSource;
 import dev.limbo.rules.Diagnoser;
 import dev.limbo.rules.Finding;
+import dev.limbo.rules.HungTaskRule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
  * one status line with perfdata, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. The work runs on a
  * daemon thread; after {@code --timeout} the check answers UNKNOWN, whatever /proc does.
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        header = "Health check for cron and monitoring systems (plugin conventions).",
         description = {"Health check for cron and monitoring systems: one status line with perfdata,",
             "exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (monitoring plugin conventions).",
             "Status: the worst counted finding's severity, raised by -w/-c thresholds.",
@@ -57,6 +59,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "count a zombie or D task (and its findings) only once stuck this long (e.g. 5m; default 0)")
     long minAgeMs;
 
+    @Option(names = "--hung-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "count a hung-task finding only once its task has been stuck this long, as watch does "
+                    + "(default: the host's kernel.hung_task_timeout_secs, 120s if 0 or unreadable; 0: at once)")
+    Long hungAfterMs;
+
     @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
             description = "answer UNKNOWN after this long (default 10s)")
     long timeoutMs = 10_000;
@@ -77,7 +84,7 @@ public final class CheckCommand implements Callable<Integer> {
                 throw new Main.UsageError("--timeout must be more than 0");
             }
             settings = new Check.Settings(Thresholds.parse(warning, "-w"), Thresholds.parse(critical, "-c"),
-                    RuleFilter.parse(rules), minAgeMs);
+                    RuleFilter.parse(rules), minAgeMs, hungAfterMs == null ? -1 : hungAfterMs);
         } catch (IllegalArgumentException | Main.UsageError e) {
             // Monitoring systems show stdout: the reason goes there, as an UNKNOWN status line.
             main.out.println(Check.unknownLine(e.getMessage()));
@@ -141,8 +148,9 @@ public final class CheckCommand implements Callable<Integer> {
             throw new Main.UsageError("cannot see every process: " + restricted);
         }
         Observation obs = common.observe(source, Set.of());
-        StuckAges ages = computeAges ? StuckAges.now(source) : StuckAges.none();
         List<Finding> findings = new Diagnoser(common.ruleOptions(source), common.texts()).diagnose(obs, settings.rules());
+        boolean hungGate = settings.hungAfterMs() != 0 && findings.stream().anyMatch(f -> f.rule().equals(HungTaskRule.ID));
+        StuckAges ages = computeAges || hungGate ? StuckAges.now(source) : StuckAges.none();
         double seconds = (System.nanoTime() - t0) / 1e9;
         return Check.evaluate(obs, findings, ages, computeAges, settings, source.display(), common.reportedIntervalMs(obs),
                 seconds, common.texts());
@@ -165,7 +173,11 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             Textfile.write(textfile, content);
             return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            String msg = "textfile " + textfile + " not written: " + Textfile.why(e);
+            main.err.println("limbo: " + msg);
+            return msg;
+        } catch (RuntimeException e) {
             String msg = "textfile " + textfile + " not written: " + e.getMessage();
             main.err.println("limbo: " + msg);
             return msg;

@@ -21,12 +21,25 @@ public final class CommonOptions {
             description = "passes over the suspects (live default: 3 when there are suspects, else 1)")
     Integer samples;
 
+    // watch replaces this description with its own default (Main.watch())
     @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "time between passes: 500ms, 1s, 2m, 1h or seconds (default 500ms)")
     Long intervalMs;
 
-    @Option(names = "--lang", paramLabel = "LANG", description = "en (default) or zh")
-    String lang = "en";
+    @Option(names = "--lang", paramLabel = "LANG",
+            description = "en or zh (default: from LC_ALL, LC_MESSAGES or LANG: zh_* gives zh, anything else en)")
+    String lang = defaultLang(System.getenv());
+
+    /** The language the locale environment asks for, as a C library would pick it: LC_ALL, then LC_MESSAGES, then LANG. */
+    static String defaultLang(java.util.Map<String, String> env) {
+        for (String var : new String[] {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+            String v = env.get(var);
+            if (v != null && !v.isEmpty()) {
+                return v.startsWith("zh") ? "zh" : "en";
+            }
+        }
+        return "en";
+    }
 
     @Option(names = "--read-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "abandon a /proc read after this long and report it (default 500ms)")

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code limbo explain PID|TID}: everything about one process. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+@Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        header = "Everything about one process or thread, and what releases it.",
         description = "Everything about one process or thread: tree, threads, evidence, causal chain, what releases it.")
 public final class ExplainCommand implements Callable<Integer> {
     @ParentCommand

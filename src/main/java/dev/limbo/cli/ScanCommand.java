@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code limbo scan}: one pass over every process and thread; prints findings. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        header = "One pass over every process and thread; prints the findings.",
         description = "One pass over every process and thread; prints findings. Exit 0 ok, 1 warning, 2 critical, 3 error.")
 public final class ScanCommand implements Callable<Integer> {
     @ParentCommand

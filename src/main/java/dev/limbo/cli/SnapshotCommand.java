@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code limbo snapshot -o FILE}: saves exactly the /proc files a scan reads (never environ,
  * maps or mem) as samples/0..n in a tar.gz, mode 0600, for analysis elsewhere.
  */
-@Command(name = "snapshot", mixinStandardHelpOptions = true,
+@Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        header = "Saves the /proc subset the diagnosis needs as a .tar.gz.",
         description = "Saves the /proc subset the diagnosis needs (samples/0..n) as a .tar.gz (mode 0600).")
 public final class SnapshotCommand implements Callable<Integer> {
     @ParentCommand

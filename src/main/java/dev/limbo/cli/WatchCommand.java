@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code limbo watch}: the long-running agent. Samples every {@code --interval}, tracks how long
  * tasks stay Z or D, writes NDJSON events, serves /metrics, /findings and /healthz.
  */
-@Command(name = "watch", mixinStandardHelpOptions = true,
+@Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        header = "Agent: tracks stuck tasks, emits events, serves Prometheus metrics.",
         description = {"Long-running agent: samples every --interval (default 5s), tracks how long tasks stay Z or D,",
             "emits NDJSON events (finding appeared, severity-changed, resolved) and serves /metrics (Prometheus),",
             "/findings (JSON limbo/v1) and /healthz on --listen (default 127.0.0.1:9977). GET only.",
@@ -140,7 +141,7 @@ public final class WatchCommand implements Callable<Integer> {
         if (events != null) {
             main.err.println("limbo watch: events to " + events);
         }
-        var started = EventLog.fields().put("procRoot", source.display()).put("intervalMs", interval)
+        var started = EventLog.fields().put("version", dev.limbo.report.BuildInfo.version()).put("procRoot", source.display()).put("intervalMs", interval)
                 .put("hungAfterMs", hungAfterMs == null ? -1 : hungAfterMs).put("minAgeMs", minAgeMs).put("fullEveryMs", fullEveryMs).put("rules", filter.toString());
         if (server != null) {
             started.put("listen", server.address().getHostString() + ":" + server.address().getPort());

@@ -6,6 +6,7 @@ import dev.limbo.model.Task;
 import dev.limbo.report.Report;
 import dev.limbo.report.Reports;
 import dev.limbo.rules.Finding;
+import dev.limbo.rules.HungTaskRule;
 import dev.limbo.rules.Severity;
 import dev.limbo.rules.Texts;
 import java.util.ArrayList;
@@ -32,7 +33,24 @@ public final class Check {
     private static final String[] NAMES = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
     private static final int MAX_LISTED = 5;
 
-    public record Settings(Thresholds warning, Thresholds critical, RuleFilter rules, long minAgeMs) {
+    /**
+     * @param hungAfterMs a {@code hung-task} finding counts only once its task has been stuck this
+     *     long (as {@code watch} does); negative: the host's hung_task_timeout_secs (120 s when 0
+     *     or unreadable); 0: at once
+     */
+    public record Settings(Thresholds warning, Thresholds critical, RuleFilter rules, long minAgeMs, long hungAfterMs) {
+        public Settings(Thresholds warning, Thresholds critical, RuleFilter rules, long minAgeMs) {
+            this(warning, critical, rules, minAgeMs, -1);
+        }
+    }
+
+    /** Seconds after which a hung-task finding counts: the setting, else the host's hung_task_timeout_secs, else 120. */
+    public static double hungAfterSeconds(Settings s, Sample latest) {
+        if (s.hungAfterMs() >= 0) {
+            return s.hungAfterMs() / 1000.0;
+        }
+        int host = latest.host() == null ? -1 : latest.host().hungTaskTimeoutSecs();
+        return host > 0 ? host : 120;
     }
 
     /**
@@ -68,6 +86,8 @@ public final class Check {
         double minAge = s.minAgeMs() / 1000.0;
         boolean filterAge = s.minAgeMs() > 0;
         Sample latest = obs.latest();
+        double hungAfter = hungAfterSeconds(s, latest);
+        computeAges |= hungAfter > 0;
 
         Map<Integer, Double> taskAge = new LinkedHashMap<>();
         int zombies = 0;
@@ -106,6 +126,11 @@ public final class Check {
                 }
             }
             if (filterAge && !subjects.isEmpty() && age < minAge) {
+                continue;
+            }
+            // A D task stuck for a second is ordinary I/O to an operator paged at night: hung-task
+            // counts only after hung_task_timeout_secs, when the kernel's own khungtaskd would warn.
+            if (f.rule().equals(HungTaskRule.ID) && age < hungAfter) {
                 continue;
             }
             kept.add(f);
@@ -203,7 +228,19 @@ public final class Check {
     }
 
     private static String perf(String metric, int value, Settings s) {
-        return metric + "=" + value + ";" + s.warning().text(metric) + ";" + s.critical().text(metric) + ";;";
+        // min 0: a count is never negative (graphers then start the axis at 0)
+        return metric + "=" + value + ";" + s.warning().text(metric) + ";" + s.critical().text(metric) + ";0;";
+    }
+
+    /** States whose task gauges are always exported, at 0 when no task is in them (a query finds 0, not nothing). */
+    public static final List<String> ALWAYS_EXPORTED_STATES =
+            List.of("running", "sleeping", "disk_sleep", "zombie", "stopped", "tracing_stop", "idle");
+
+    /** {@code byState} with every {@link #ALWAYS_EXPORTED_STATES} present (0 when absent). */
+    public static Map<String, Integer> withZeroStates(Map<String, Integer> byState) {
+        Map<String, Integer> all = new TreeMap<>(byState);
+        ALWAYS_EXPORTED_STATES.forEach(st -> all.putIfAbsent(st, 0));
+        return all;
     }
 
     /** Metric label of a task state: running, sleeping, disk_sleep, zombie, ... */

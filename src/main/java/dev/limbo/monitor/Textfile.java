@@ -1,24 +1,37 @@
 package dev.limbo.monitor;
 
+import dev.limbo.report.BuildInfo;
 import dev.limbo.rules.Finding;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * node_exporter textfile-collector output of {@code limbo check --textfile PATH}: Prometheus text
- * format, written to a temporary file in the same directory (not ending in {@code .prom}, so the
- * collector ignores it) and renamed over PATH, so the collector never sees a partial file. The
- * metric names are those of {@code limbo watch} where they mean the same thing.
+ * format, written by the Prometheus client's own text writer, to a temporary file in the same
+ * directory (not ending in {@code .prom}, so the collector ignores it) and renamed over PATH, so
+ * the collector never sees a partial file. The metric names are those of {@code limbo watch}
+ * where they mean the same thing.
  */
 public final class Textfile {
-    private final StringBuilder out = new StringBuilder();
+    private final List<MetricSnapshot> metrics = new ArrayList<>();
 
     private Textfile() {
     }
@@ -27,20 +40,19 @@ public final class Textfile {
     public static String render(Check.Outcome o, double timestampSeconds) {
         Textfile t = new Textfile();
         t.header(timestampSeconds, o.status());
-        t.meta("limbo_check_duration_seconds", "gauge", "How long the last limbo check took to observe and diagnose.");
-        t.sample("limbo_check_duration_seconds", Map.of(), o.scanSeconds());
-        t.meta("limbo_check_zombies", "gauge", "Zombies counted by the last check (after --min-age): the zombies perfdata.");
-        t.sample("limbo_check_zombies", Map.of(), o.zombies());
-        t.meta("limbo_check_dstate", "gauge", "Tasks in D counted by the last check (after --min-age): the dstate perfdata.");
-        t.sample("limbo_check_dstate", Map.of(), o.dstate());
-        t.meta("limbo_check_proc_read_timeouts", "gauge", "/proc reads the last check abandoned after the read timeout.");
-        t.sample("limbo_check_proc_read_timeouts", Map.of(), o.readTimeouts());
-        t.meta("limbo_processes", "gauge", "Processes (thread groups) seen in the last full pass.");
-        t.sample("limbo_processes", Map.of(), o.report().summary().processes());
-        t.meta("limbo_tasks", "gauge", "Tasks (threads) by state in the last full pass.");
-        for (Map.Entry<String, Integer> e : o.tasksByState().entrySet()) {
-            t.sample("limbo_tasks", Map.of("state", e.getKey()), e.getValue());
-        }
+        t.gauge("limbo_check_duration_seconds", "How long the last limbo check took to observe and diagnose.",
+                point(o.scanSeconds()));
+        t.gauge("limbo_check_zombies", "Zombies counted by the last check (after --min-age): the zombies perfdata.",
+                point(o.zombies()));
+        t.gauge("limbo_check_dstate", "Tasks in D counted by the last check (after --min-age): the dstate perfdata.",
+                point(o.dstate()));
+        t.gauge("limbo_check_proc_read_timeouts", "/proc reads the last check abandoned after the read timeout.",
+                point(o.readTimeouts()));
+        t.gauge("limbo_processes", "Processes (thread groups) seen in the last full pass.",
+                point(o.report().summary().processes()));
+        List<GaugeDataPointSnapshot> byState = new ArrayList<>();
+        Check.withZeroStates(o.tasksByState()).forEach((state, n) -> byState.add(point(n, "state", state)));
+        t.gauge("limbo_tasks", "Tasks (threads) by state in the last full pass.", byState.toArray(GaugeDataPointSnapshot[]::new));
         Map<String, Integer> counts = new TreeMap<>();
         Map<String, double[]> stuck = new TreeMap<>();
         for (Finding f : o.findings()) {
@@ -51,72 +63,80 @@ public final class Textfile {
                 stuck.merge(key, new double[] {age}, (a, b) -> a[0] >= b[0] ? a : b);
             }
         }
-        t.meta("limbo_findings", "gauge", "Current findings by rule and severity.");
-        for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            String[] k = e.getKey().split("\u0000", -1);
-            t.sample("limbo_findings", labels("rule", k[0], "severity", k[1]), e.getValue());
-        }
-        t.meta("limbo_stuck_seconds", "gauge", "How long the tasks of each current finding have been stuck (estimate, see docs/operations.md).");
-        for (Map.Entry<String, double[]> e : stuck.entrySet()) {
-            String[] k = e.getKey().split("\u0000", -1);
-            t.sample("limbo_stuck_seconds", labels("rule", k[0], "pid", k[1], "comm", k[2]), e.getValue()[0]);
-        }
-        return t.out.toString();
+        List<GaugeDataPointSnapshot> findings = new ArrayList<>();
+        counts.forEach((key, n) -> {
+            String[] k = key.split("\u0000", -1);
+            findings.add(point(n, "rule", k[0], "severity", k[1]));
+        });
+        t.gauge("limbo_findings", "Current findings by rule and severity.", findings.toArray(GaugeDataPointSnapshot[]::new));
+        List<GaugeDataPointSnapshot> ages = new ArrayList<>();
+        stuck.forEach((key, age) -> {
+            String[] k = key.split("\u0000", -1);
+            ages.add(point(age[0], "rule", k[0], "pid", k[1], "comm", k[2]));
+        });
+        t.gauge("limbo_stuck_seconds", "How long the tasks of each current finding have been stuck (estimate, see docs/operations.md).",
+                ages.toArray(GaugeDataPointSnapshot[]::new));
+        return t.text();
     }
 
     /** The metrics of a check that could not finish (status UNKNOWN). */
     public static String renderUnknown(double timestampSeconds) {
         Textfile t = new Textfile();
         t.header(timestampSeconds, Check.UNKNOWN);
-        return t.out.toString();
+        return t.text();
     }
 
     private void header(double ts, int status) {
-        meta("limbo_check_status", "gauge", "Result of the last limbo check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
-        sample("limbo_check_status", Map.of(), status);
-        meta("limbo_check_timestamp_seconds", "gauge", "When the last limbo check finished (Unix time).");
-        sample("limbo_check_timestamp_seconds", Map.of(), ts);
+        gauge("limbo_check_status", "Result of the last limbo check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.", point(status));
+        gauge("limbo_check_timestamp_seconds", "When the last limbo check finished (Unix time).", point(ts));
+        // an info metric: the client writes it as limbo_build_info{version="..."} 1
+        metrics.add(InfoSnapshot.builder().name("limbo_build").help("The limbo build that wrote this file.")
+                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", BuildInfo.version())).build())
+                .build());
     }
 
-    private static Map<String, String> labels(String... kv) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
+    private static GaugeDataPointSnapshot point(double value, String... labels) {
+        return GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
+    }
+
+    private void gauge(String name, String help, GaugeDataPointSnapshot... points) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+        for (GaugeDataPointSnapshot p : points) {
+            b.dataPoint(p);
         }
-        return m;
+        metrics.add(b.build());
     }
 
-    private void meta(String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private void sample(String name, Map<String, String> labels, double value) {
-        out.append(name);
-        if (!labels.isEmpty()) {
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, String> e : labels.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                out.append(e.getKey()).append("=\"").append(escape(e.getValue())).append('"');
-            }
-            out.append('}');
+    private String text() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, new MetricSnapshots(metrics));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a memory stream does not fail
         }
-        out.append(' ').append(number(value)).append('\n');
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    static String escape(String v) {
-        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf((long) v);
+    /**
+     * Why a write failed, with the errno an operator can look up: Java's exceptions name only the
+     * path ({@code AccessDeniedException: /var/lib/...}).
+     */
+    public static String why(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException fs ? fs.getReason() : null;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (EACCES)" + (reason == null ? "" : ": " + reason)
+                    + "; the directory must be writable by the user limbo runs as";
         }
-        return java.math.BigDecimal.valueOf(v).toPlainString();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory (ENOENT)";
+        }
+        if (reason != null) {
+            String errno = reason.contains("Read-only file system") ? " (EROFS)"
+                    : reason.contains("No space left") ? " (ENOSPC)"
+                    : reason.contains("Operation not permitted") ? " (EPERM)" : "";
+            return reason + errno;
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Writes atomically: temp file in the same directory, mode 0644, then rename over the target. */
@@ -124,7 +144,7 @@ public final class Textfile {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("directory does not exist: " + dir);
+            throw new IOException("directory " + dir + " does not exist (ENOENT); is node_exporter's textfile collector set up?");
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {

@@ -87,6 +87,7 @@ public final class JsonReport {
         host.put("procRoot", r.host().procRoot());
         host.put("samples", r.host().samples());
         host.put("intervalMs", r.host().intervalMs());
+        host.put("version", BuildInfo.version());
         ObjectNode summary = root.putObject("summary");
         summary.put("processes", r.summary().processes());
         summary.put("tasks", r.summary().tasks());

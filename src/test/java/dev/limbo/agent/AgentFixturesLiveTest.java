@@ -47,7 +47,10 @@ class AgentFixturesLiveTest {
         int victim;
         try (Fixture f = Fixture.start("hung-d")) {
             victim = f.pid("victim");
-            AgentTestSupport.Run check = AgentTestSupport.limbo("check", "-v", "--rules", "hung-task");
+            // by default check waits for hung_task_timeout_secs (120 s) before a hung-task counts
+            AgentTestSupport.Run young = AgentTestSupport.limbo("check", "-v", "--rules", "hung-task");
+            assertThat(young.code()).as(young.out()).isZero();
+            AgentTestSupport.Run check = AgentTestSupport.limbo("check", "-v", "--rules", "hung-task", "--hung-after", "0");
             assertThat(check.code()).isEqualTo(2);
             assertThat(check.out()).contains("hung-task pid " + victim + " ");
 

@@ -40,9 +40,8 @@ class CheckCommandTest {
     void foundingCaseIsCriticalWithOneStatusLineAndPerfdata() {
         Run r = limbo("check", "--proc-root", seedRoot());
         assertThat(r.code()).isEqualTo(2);
-        // findings are counted, not stories: hung-task holds for the stuck thread too
         assertThat(r.out()).isEqualTo("limbo CRITICAL - 4 finding(s): " + SEED_FINDINGS
-                + " | zombies=1;;;; dstate=1;;;; findings=4;;;;\n");
+                + " | zombies=1;;;0; dstate=1;;;0; findings=4;;;0;\n");
         assertThat(r.err()).isEmpty();
     }
 
@@ -53,7 +52,7 @@ class CheckCommandTest {
         int findings = scanFindings(seed());
         Run r = limbo("check", "--proc-root", seedRoot(), "-w", "zombies=5,dstate=0", "-c", "zombies=10", "--critical", "findings=@5:9");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.firstLine()).endsWith(" | zombies=" + zd[0] + ";5;10;; dstate=" + zd[1] + ";0;;; findings=" + findings + ";;@5:9;;");
+        assertThat(r.firstLine()).endsWith(" | zombies=" + zd[0] + ";5;10;0; dstate=" + zd[1] + ";0;;0; findings=" + findings + ";;@5:9;0;");
         assertThat(r.firstLine()).contains(zd[1] + " dstate (-w dstate=0)");
     }
 
@@ -65,7 +64,7 @@ class CheckCommandTest {
             assertThat(zd[0] + zd[1]).as("Z and D tasks in %s", root).isPositive();
             Run r = limbo("check", "--proc-root", root.toString());
             assertThat(r.firstLine()).as(root.toString())
-                    .endsWith(" | zombies=" + zd[0] + ";;;; dstate=" + zd[1] + ";;;; findings=" + scanFindings(root) + ";;;;");
+                    .endsWith(" | zombies=" + zd[0] + ";;;0; dstate=" + zd[1] + ";;;0; findings=" + scanFindings(root) + ";;;0;");
         }
     }
 
@@ -101,7 +100,7 @@ class CheckCommandTest {
         String[] noRules = {"check", "--proc-root", seedRoot(), "--rules=-zombie-leader-stuck-thread,-stuck-in-exit,-hung-task", "--rules", "-traced-zombie"};
         Run ok = limbo(noRules);
         assertThat(ok.code()).isZero();
-        assertThat(ok.firstLine()).isEqualTo("limbo OK - no findings; 1 zombie(s), 1 in D (1 processes) | zombies=1;;;; dstate=1;;;; findings=0;;;;");
+        assertThat(ok.firstLine()).isEqualTo("limbo OK - no findings; 1 zombie(s), 1 in D (1 processes) | zombies=1;;;0; dstate=1;;;0; findings=0;;;0;");
 
         Run warn = limbo(concat(noRules, "-w", "dstate=0"));
         assertThat(warn.code()).isEqualTo(1);
@@ -123,7 +122,7 @@ class CheckCommandTest {
         Run r = limbo("check", "--proc-root", seedRoot(), "--rules", "traced-zombie,unreaped-zombie");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.firstLine()).isEqualTo("limbo WARNING - 1 finding(s): traced-zombie pid 22889 (qemu-kvm) tid 22976"
-                + " | zombies=1;;;; dstate=1;;;; findings=1;;;;");
+                + " | zombies=1;;;0; dstate=1;;;0; findings=1;;;0;");
     }
 
     @Test
@@ -131,7 +130,7 @@ class CheckCommandTest {
         // A single saved sample proves no age at all: with --min-age nothing counts.
         Run r = limbo("check", "--proc-root", seedRoot(), "--min-age", "1s");
         assertThat(r.code()).isZero();
-        assertThat(r.firstLine()).endsWith("| zombies=0;;;; dstate=0;;;; findings=0;;;;");
+        assertThat(r.firstLine()).endsWith("| zombies=0;;;0; dstate=0;;;0; findings=0;;;0;");
     }
 
     @Test
@@ -139,22 +138,27 @@ class CheckCommandTest {
         Path snap = AgentTestSupport.seedTwice(tmp.resolve("snap"), 300);
         Run old = limbo("check", "--proc-root", snap.toString(), "--min-age", "4m", "-v");
         assertThat(old.code()).isEqualTo(2);
-        assertThat(old.firstLine()).startsWith("limbo CRITICAL - 4 finding(s): ").endsWith("| zombies=1;;;; dstate=1;;;; findings=4;;;;");
+        assertThat(old.firstLine()).startsWith("limbo CRITICAL - 4 finding(s): ").endsWith("| zombies=1;;;0; dstate=1;;;0; findings=4;;;0;");
         assertThat(old.out()).contains("CRITICAL zombie-leader-stuck-thread pid 22889 (qemu-kvm) tid 22976 stuck 5m: ");
 
         Run young = limbo("check", "--proc-root", snap.toString(), "--min-age", "10m");
         assertThat(young.code()).isZero();
-        assertThat(young.firstLine()).endsWith("| zombies=0;;;; dstate=0;;;; findings=0;;;;");
+        assertThat(young.firstLine()).endsWith("| zombies=0;;;0; dstate=0;;;0; findings=0;;;0;");
     }
 
     @Test
     void hungTaskAcrossSamplesAndItsAge() {
         String hung = AgentTestSupport.resource("cases-agent/hung").toString();
-        Run r = limbo("check", "--proc-root", hung);
+        // observed stuck for 5 s: by default below hung_task_timeout_secs (120 s), so nobody is paged
+        Run quiet = limbo("check", "--proc-root", hung);
+        assertThat(quiet.code()).isZero();
+        assertThat(quiet.firstLine()).startsWith("limbo OK - no findings; 0 zombie(s), 1 in D");
+        Run r = limbo("check", "--proc-root", hung, "--hung-after", "4s");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.firstLine()).startsWith("limbo CRITICAL - 1 finding(s): hung-task pid 4242 (dbwriter) tid 4242 |");
-        assertThat(limbo("check", "--proc-root", hung, "--min-age", "4s").code()).isEqualTo(2);
-        assertThat(limbo("check", "--proc-root", hung, "--min-age", "6s").code()).isZero();
+        assertThat(limbo("check", "--proc-root", hung, "--hung-after", "6s").code()).isZero();
+        assertThat(limbo("check", "--proc-root", hung, "--hung-after", "0", "--min-age", "4s").code()).isEqualTo(2);
+        assertThat(limbo("check", "--proc-root", hung, "--hung-after", "0", "--min-age", "6s").code()).isZero();
     }
 
     @Test
@@ -197,7 +201,7 @@ class CheckCommandTest {
                 .containsEntry("limbo_findings{rule=\"traced-zombie\",severity=\"WARNING\"}", 1.0)
                 .containsEntry("limbo_tasks{state=\"zombie\"}", 1.0)
                 .containsEntry("limbo_tasks{state=\"disk_sleep\"}", 1.0)
-                .containsEntry("limbo_stuck_seconds{rule=\"zombie-leader-stuck-thread\",pid=\"22889\",comm=\"qemu-kvm\"}", 0.0);
+                .containsEntry("limbo_stuck_seconds{comm=\"qemu-kvm\",pid=\"22889\",rule=\"zombie-leader-stuck-thread\"}", 0.0);
         assertThat(m.get("limbo_check_timestamp_seconds")).isCloseTo(System.currentTimeMillis() / 1000.0,
                 org.assertj.core.data.Offset.offset(60.0));
         try (Stream<Path> files = Files.list(dir)) {
@@ -216,7 +220,7 @@ class CheckCommandTest {
     void textfileInAMissingDirectoryIsReportedNotFatal() {
         Run r = limbo("check", "--proc-root", seedRoot(), "--textfile", tmp.resolve("nope/limbo.prom").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.firstLine()).contains("; textfile ").contains(" not written: ").contains(" | zombies=1;;;;");
+        assertThat(r.firstLine()).contains("; textfile ").contains(" not written: ").contains(" | zombies=1;;;0;");
         assertThat(r.err()).contains("not written");
     }
 

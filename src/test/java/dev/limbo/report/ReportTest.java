@@ -39,7 +39,7 @@ class ReportTest {
     void jsonFollowsSpecOrderWithAdditionsAfter() throws Exception {
         JsonNode root = new ObjectMapper().readTree(JsonReport.render(report("seed/proc")));
         assertThat(fields(root)).containsExactly("schema", "host", "summary", "findings");
-        assertThat(fields(root.get("host"))).containsExactly("hostname", "kernel", "procRoot", "samples", "intervalMs");
+        assertThat(fields(root.get("host"))).containsExactly("hostname", "kernel", "procRoot", "samples", "intervalMs", "version");
         assertThat(fields(root.get("summary"))).containsExactly("processes", "tasks", "zombies", "dstate", "findings");
         assertThat(fields(root.get("summary").get("findings"))).containsExactly("CRITICAL", "WARNING", "INFO");
         List<String> f = fields(root.get("findings").get(0));
