@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckCommandTest {
     private static final String SEED_FINDINGS =
             "zombie-leader-stuck-thread pid 22889 (qemu-kvm) tid 22976, stuck-in-exit pid 22889 (qemu-kvm) tid 22976, "
-                    + "hung-task pid 22889 (qemu-kvm) tid 22976, traced-zombie pid 22889 (qemu-kvm) tid 22976";
+                    + "traced-zombie pid 22889 (qemu-kvm) tid 22976";
 
     @TempDir
     Path tmp;
@@ -40,8 +40,10 @@ class CheckCommandTest {
     void foundingCaseIsCriticalWithOneStatusLineAndPerfdata() {
         Run r = limbo("check", "--proc-root", seedRoot());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).isEqualTo("limbo CRITICAL - 4 finding(s): " + SEED_FINDINGS
-                + " | zombies=1;;;0; dstate=1;;;0; findings=4;;;0;\n");
+        // hung-task counts in check only once the task has been stuck for hung_task_timeout_secs,
+        // which a saved tree cannot show: scan reports it, check leaves it out
+        assertThat(r.out()).isEqualTo("limbo CRITICAL - 3 finding(s): " + SEED_FINDINGS
+                + " | zombies=1;;;0; dstate=1;;;0; findings=3;;;0;\n");
         assertThat(r.err()).isEmpty();
     }
 
@@ -92,7 +94,13 @@ class CheckCommandTest {
     /** How many findings {@code limbo scan --format json} reports for the tree. */
     static int scanFindings(Path root) throws IOException {
         Run scan = limbo("scan", "--proc-root", root.toString(), "--format", "json");
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(scan.out()).get("findings").size();
+        int n = 0;
+        // check leaves out hung-task until the task has been stuck for hung_task_timeout_secs (not
+        // measurable in a saved tree): count the other findings
+        for (JsonNode f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(scan.out()).get("findings")) {
+            n += f.get("rule").asText().equals("hung-task") ? 0 : 1;
+        }
+        return n;
     }
 
     @Test
@@ -163,7 +171,7 @@ class CheckCommandTest {
 
     @Test
     void verboseAddsOneLinePerFindingAfterTheStatusLine() {
-        Run r = limbo("check", "--proc-root", seedRoot(), "-v");
+        Run r = limbo("check", "--proc-root", seedRoot(), "-v", "--hung-after", "0");
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).startsWith("limbo CRITICAL - ");
@@ -182,7 +190,8 @@ class CheckCommandTest {
         assertThat(n.get("check").get("status").asText()).isEqualTo("CRITICAL");
         assertThat(n.get("check").get("code").asInt()).isEqualTo(2);
         assertThat(n.get("check").get("line").asText()).startsWith("limbo CRITICAL - ");
-        assertThat(n.get("findings")).hasSize(4);
+        // the findings check counted: hung-task waits for hung_task_timeout_secs of measured age
+        assertThat(n.get("findings")).hasSize(3);
     }
 
     @Test

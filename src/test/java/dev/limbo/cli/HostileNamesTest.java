@@ -115,7 +115,7 @@ class HostileNamesTest {
             assertThat(explain.code()).as("%s explain: %s", label, explain.err()).isBetween(1, 2);
             assertPrintable(label + " explain", explain.out());
 
-            Run check = limbo("check", "--proc-root", root.toString(), "-v");
+            Run check = limbo("check", "--proc-root", root.toString(), "-v", "--hung-after", "0");
             assertThat(check.code()).as(label).isBetween(1, 2);
             assertPrintable(label + " check", check.out());
             assertThat(check.firstLine()).as(label).contains(" | zombies=");
