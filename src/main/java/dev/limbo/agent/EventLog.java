@@ -3,6 +3,7 @@ package dev.limbo.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.limbo.procfs.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,26 +57,9 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
         try (var out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
             out.flush();
         } catch (java.nio.file.FileSystemException e) {
-            throw new IOException(reason(e), e);
+            throw new IOException(IoErrors.reason(e), e);
         }
         return new EventLog(null, file);
-    }
-
-    /** Why a write failed, as a person reads it: "No such file or directory", not the exception. */
-    static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "Permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException) {
-            return e.getClass().getSimpleName();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** The reason of the current run of failed writes, printed once per run; null while writes succeed. */
@@ -153,7 +137,7 @@ public final class EventLog implements Consumer<List<Agent.Event>> {
                 failing = null;
             }
         } catch (IOException e) {
-            String reason = reason(e);
+            String reason = IoErrors.reason(e);
             if (!reason.equals(failing)) {
                 System.err.println("limbo watch: cannot write events to " + file + ": " + reason + " (events are lost until it can)");
                 failing = reason;

@@ -3,6 +3,7 @@ package dev.limbo.cli;
 import dev.limbo.procfs.Archive;
 import dev.limbo.procfs.ProcRoot;
 import dev.limbo.sampling.ProcSource;
+import dev.limbo.procfs.IoErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -60,14 +61,14 @@ public final class SnapshotCommand implements Callable<Integer> {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
-            throw new Main.UsageError("cannot write snapshot " + output + ": " + reason(e));
+            throw new Main.UsageError("cannot write snapshot " + output + ": " + IoErrors.reason(e));
         }
         Thread cleanup = new Thread(() -> deleteQuietly(tmp), "limbo-snapshot-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return write(source, tmp);
         } catch (IOException e) {
-            throw new Main.UsageError("cannot write snapshot " + output + ": " + reason(e));
+            throw new Main.UsageError("cannot write snapshot " + output + ": " + IoErrors.reason(e));
         } finally {
             deleteQuietly(tmp);
             try {
@@ -76,23 +77,6 @@ public final class SnapshotCommand implements Callable<Integer> {
                 // shutting down: the hook removes it
             }
         }
-    }
-
-    /** The reason alone ("No space left on device"), not the exception's class or the temp file's name. */
-    static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "Permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException) {
-            return e.getClass().getSimpleName();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void deleteQuietly(Path p) {
