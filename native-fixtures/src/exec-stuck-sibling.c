@@ -116,8 +116,8 @@ int main(int argc, char **argv)
     }
     if (mf_wait_note(&C, 'W', NULL, 10000) < 0) fx_die("server never received the READ");
     if (fx_write_full(ex[1], "x", 1) < 0) fx_die("victim gone");
-    if (fx_wait_state(victim, tid, "D", 5000) < 0) fx_die("reader %d is not D", tid);
-    if (fx_wait_state(victim, victim, "D", 5000) < 0) fx_die("exec'ing thread %d is not D", victim);
+    if (fx_wait_state(victim, tid, "D", 20000) < 0) fx_die("reader %d is not D", tid);
+    if (fx_wait_state(victim, victim, "D", 20000) < 0) fx_die("exec'ing thread %d is not D", victim);
 
     fx_emit("\"pids\":{\"victim\":%d,\"server\":%d,\"fixture\":%d},\"tids\":{\"exec\":%d,\"stuck\":%d},"
             "\"conn\":%u,\"mountpoint\":\"%s\",\"release\":\"%s\"",
